@@ -1,0 +1,1 @@
+export { loadConfig, withJwtSecret, ConfigError, type Config, type RateClass, type RateRule } from './config.ts';

@@ -1,0 +1,35 @@
+import { ERROR_CATALOGUE, type ErrorCode, type WireError } from '../protocol/errors.ts';
+
+/** The one error type. Its code is stable; its message is safe to show to clients. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  /** HTTP status; defaults to the catalogue's, 503 for a dependency that is down. */
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>, status?: number) {
+    super(message ?? ERROR_CATALOGUE[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+    this.status = status ?? ERROR_CATALOGUE[code].status;
+  }
+
+  toWire(): WireError {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+/** A dependency (database, Redis) is unreachable: 503 with INTERNAL_ERROR. */
+export class UnavailableError extends AppError {
+  constructor(what: string, cause?: unknown) {
+    super('INTERNAL_ERROR', `${what} unavailable`, undefined, 503);
+    this.cause = cause;
+  }
+}
+
+/** Turns anything thrown into an AppError; unknown errors become INTERNAL_ERROR with no detail. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  return new AppError('INTERNAL_ERROR');
+}

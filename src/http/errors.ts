@@ -1,0 +1,33 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+interface ValidationIssue { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[] } } }
+
+/** Fastify's own errors (validation, body size, bad JSON) mapped onto the catalogue. */
+function fromFastify(err: FastifyError): AppError | undefined {
+  if (err.validation) {
+    const issues = (err.validation as ValidationIssue[]).map((v) => ({
+      path: (v.params?.issue?.path?.map(String).join('.') ?? v.instancePath?.replace(/^\//, '').replace(/\//g, '.')) || '',
+      message: v.message ?? 'invalid',
+    }));
+    const field = [err.validationContext === 'body' ? '' : err.validationContext, issues[0]?.path].filter(Boolean).join('.');
+    return new AppError('VALIDATION_ERROR', `Invalid request${field ? ` at ${field}` : ''}: ${issues[0]?.message ?? 'invalid'}`, { field, issues });
+  }
+  if (err.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (err.statusCode === 404) return new AppError('NOT_FOUND');
+  if (err.statusCode === 429) return new AppError('RATE_LIMIT_EXCEEDED');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('VALIDATION_ERROR', err.message.slice(0, 200));
+  return undefined;
+}
+
+/** Renders every error as `{ error: { code, message, details? } }`; 5xx details stay in the log. */
+export function createErrorHandler(log: Logger, metrics: Metrics) {
+  return (err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
+    const appError = err instanceof AppError ? err : (fromFastify(err) ?? new AppError('INTERNAL_ERROR'));
+    if (appError.status >= 500) log.error({ err: (err as Error).cause ?? err, url: req.url, method: req.method }, 'request failed');
+    metrics.errorAnswered(appError.code);
+    return reply.status(appError.status).send({ error: appError.toWire() });
+  };
+}

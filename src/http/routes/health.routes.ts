@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { HttpApp } from '../server.ts';
+import type { requireRole } from '../auth.ts';
+
+export interface HealthDeps {
+  metrics: Metrics;
+  isDraining: () => boolean;
+  /** Named dependency checks: true = up. */
+  checks: Record<string, () => Promise<boolean>>;
+  guard: ReturnType<typeof requireRole>;
+}
+
+async function runChecks(checks: HealthDeps['checks']): Promise<Record<string, 'up' | 'down'>> {
+  const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, (await check().catch(() => false)) ? 'up' : 'down'] as const));
+  return Object.fromEntries(entries);
+}
+
+const checksShape = z.record(z.string(), z.enum(['up', 'down']));
+
+/** /healthz, /readyz (public), /api/health and /api/metrics (seed 004 shapes), /metrics (Prometheus). */
+export function registerHealthRoutes(app: HttpApp, deps: HealthDeps): void {
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], summary: 'Readiness: fails while draining or when storage is down', security: [], response: { 200: z.object({ status: z.string(), checks: checksShape }), 503: z.object({ status: z.string(), checks: checksShape }) } } },
+    async (_req, reply) => {
+      const checks = await runChecks(deps.checks);
+      const draining = deps.isDraining();
+      const ready = !draining && Object.values(checks).every((c) => c === 'up');
+      return reply.status(ready ? 200 : 503).send({ status: draining ? 'draining' : ready ? 'ready' : 'unavailable', checks });
+    },
+  );
+
+  app.get(
+    '/api/health',
+    {
+      preHandler: deps.guard,
+      schema: {
+        tags: ['health'],
+        summary: 'Seed 004 health: status, connections, errorRate (%), averageLatency (ms)',
+        response: { 200: z.object({ status: z.enum(['healthy', 'degraded']), connections: z.number(), errorRate: z.number(), averageLatency: z.number(), checks: checksShape }) },
+      },
+    },
+    async () => {
+      const checks = await runChecks(deps.checks);
+      const h = deps.metrics.health();
+      const down = Object.values(checks).includes('down');
+      return { ...h, status: down ? ('degraded' as const) : h.status, checks };
+    },
+  );
+
+  app.get('/api/metrics', { preHandler: deps.guard, schema: { tags: ['health'], summary: 'Seed 004 metrics snapshot' } }, async () => deps.metrics.snapshot());
+
+  app.get('/metrics', { preHandler: deps.guard, schema: { tags: ['health'], summary: 'Prometheus text format', hide: false } }, async (_req, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,41 @@
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { createErrorHandler } from './errors.ts';
+
+export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger, ZodTypeProvider>;
+
+export interface HttpOptions {
+  log: Logger;
+  metrics: Metrics;
+  trustProxy: boolean;
+  bodyLimit: number;
+}
+
+/** Fastify with zod schemas for validation, serialization and the OpenAPI document. */
+export async function createHttpServer(opts: HttpOptions): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    // Per-request lines would dominate the log under load; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: opts.trustProxy,
+    bodyLimit: opts.bodyLimit,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(createErrorHandler(opts.log, opts.metrics));
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } }));
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Livegate HTTP API', version: '0.1.0', description: 'Real-time gateway: users, connections, health and metrics. Errors are `{ error: { code, message } }`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

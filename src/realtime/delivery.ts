@@ -1,0 +1,46 @@
+import type { Metrics } from '../observability/metrics.ts';
+import type { LivegateServer, OutArgs, OutEvent } from './types.ts';
+
+/**
+ * The one place server→client emits leave the gateway. Domain projections call
+ * it with rooms; the Socket.IO adapter (in-memory or Redis) carries the emit
+ * to every node. Many rooms go out as one emit.
+ */
+export class Delivery {
+  constructor(
+    private readonly io: LivegateServer,
+    private readonly metrics: Metrics,
+  ) {}
+
+  to<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
+    if (Array.isArray(target) && target.length === 0) return;
+    this.io.to(target as string | string[]).emit(event, ...args);
+    this.metrics.eventSent(event);
+  }
+
+  /** Dropped rather than queued for a slow client (positions). */
+  volatileTo<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
+    this.io.volatile.to(target as string | string[]).emit(event, ...args);
+    this.metrics.eventSent(event);
+  }
+
+  toAll<E extends OutEvent>(event: E, ...args: OutArgs<E>): void {
+    this.io.emit(event, ...args);
+    this.metrics.eventSent(event);
+  }
+
+  /** Each node sends to its own sockets (periodic heartbeats that every node runs). */
+  localToAll<E extends OutEvent>(event: E, ...args: OutArgs<E>): void {
+    this.io.local.emit(event, ...args);
+    this.metrics.eventSent(event);
+  }
+
+  disconnectAll(): void {
+    this.io.disconnectSockets(true);
+  }
+
+  /** Disconnects every socket in the rooms, on every node. */
+  disconnect(target: string | readonly string[]): void {
+    this.io.in(target as string | string[]).disconnectSockets(true);
+  }
+}

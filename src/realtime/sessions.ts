@@ -1,0 +1,95 @@
+import { ExpiryWheel } from '../auth/expiry-wheel.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { SocketData } from '../protocol/index.ts';
+import type { ConnectionRegistry } from '../state/connection-registry.ts';
+import { rooms, type LivegateServer, type LivegateSocket } from './types.ts';
+
+/** Runs when a socket becomes authenticated (notification counts, pending alerts, booking rooms, …). */
+export type SessionHook = (socket: LivegateSocket) => Promise<void> | void;
+
+export interface SessionDeps {
+  io: LivegateServer;
+  registry: ConnectionRegistry;
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+  nodeId: string;
+  maxConnectionsPerUser: number;
+}
+
+/**
+ * The life of a connection: automatic rooms, the connection registry, the
+ * per-user cap, token expiry and the `authenticated` answer.
+ */
+export class Sessions {
+  private readonly expiry: ExpiryWheel<string>;
+  private readonly hooks: SessionHook[] = [];
+
+  constructor(private readonly deps: SessionDeps) {
+    this.expiry = new ExpiryWheel(deps.clock, (socketId) => this.expire(socketId));
+    this.expiry.start();
+  }
+
+  onAuthenticated(hook: SessionHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** A socket passed the handshake (authenticated or anonymous). */
+  open(socket: LivegateSocket): void {
+    this.deps.metrics.connectionOpened();
+    socket.on('disconnect', () => this.close(socket));
+    if (socket.data.role !== 'anonymous') void this.authenticate(socket, socket.data);
+  }
+
+  /** Makes `socket` the user's: rooms, registry, cap, expiry, `authenticated`. */
+  async authenticate(socket: LivegateSocket, identity: Omit<SocketData, 'connectedAt'>): Promise<void> {
+    const { io, registry, nodeId, log } = this.deps;
+    socket.data = { ...identity, connectedAt: socket.data.connectedAt };
+    const { userId, role } = identity;
+    socket.join([rooms.user(userId), ...(role === 'driver' ? [rooms.drivers] : role === 'admin' ? [rooms.admins] : [])]);
+    this.expiry.track(socket.id, identity.expiresAt);
+    socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
+    socket.emit('authenticated', { userId, role, connectionId: socket.id });
+    try {
+      await registry.add({ socketId: socket.id, userId, userRole: role, connectedAt: socket.data.connectedAt, transport: socket.conn.transport.name === 'websocket' ? 'websocket' : 'polling', nodeId });
+      if (!socket.connected) return void (await registry.remove({ socketId: socket.id, userId }));
+      const mine = await registry.listForUser(userId);
+      const excess = mine.length - this.deps.maxConnectionsPerUser;
+      if (excess > 0) io.in(mine.slice(0, excess).map((c) => c.socketId)).disconnectSockets(true);
+      for (const hook of this.hooks) await hook(socket);
+    } catch (err) {
+      log.error({ err, userId }, 'session start failed');
+    }
+  }
+
+  /** A later token for the same user moves the deadline. */
+  refresh(socket: LivegateSocket, expiresAt: number): void {
+    socket.data.expiresAt = expiresAt;
+    this.expiry.track(socket.id, expiresAt);
+  }
+
+  private close(socket: LivegateSocket): void {
+    this.deps.metrics.connectionClosed();
+    this.expiry.untrack(socket.id);
+    if (socket.data.role === 'anonymous') return;
+    this.deps.registry.remove({ socketId: socket.id, userId: socket.data.userId }).catch((err: unknown) => this.deps.log.warn({ err }, 'registry remove failed'));
+  }
+
+  private expire(socketId: string): void {
+    const socket = this.deps.io.sockets.sockets.get(socketId);
+    if (!socket) return;
+    socket.emit('auth_error', { code: 'TOKEN_EXPIRED', message: 'Token expired' });
+    socket.disconnect(true);
+  }
+
+  /** For tests with a manual clock. */
+  sweepExpired(): void {
+    this.expiry.sweep();
+  }
+
+  stop(): void {
+    this.expiry.stop();
+  }
+}

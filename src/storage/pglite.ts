@@ -1,0 +1,46 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable, QueryResult } from './database.ts';
+
+/**
+ * Embedded PostgreSQL (WASM). One connection, so transactions are serialised
+ * by PGlite itself. `dataDir = "memory"` keeps nothing.
+ */
+export async function openPglite(dataDir: string): Promise<Database> {
+  const memory = dataDir === 'memory';
+  if (!memory) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(memory ? undefined : `${dataDir.replace(/\/$/, '')}/pglite`);
+  let closed = false;
+
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const res = await q.query<R>(sql, params as unknown[]);
+      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    },
+  });
+  const base = wrap(db);
+
+  return {
+    kind: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    async ping() {
+      if (closed) return false;
+      try {
+        await db.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.close();
+    },
+  };
+}

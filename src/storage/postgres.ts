@@ -1,0 +1,66 @@
+import pg from 'pg';
+import { UnavailableError } from '../core/errors.ts';
+import type { Database, Queryable, QueryResult } from './database.ts';
+
+/** Connection-level failures: the server is down or unreachable, not a bad query. */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)
+    || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error | null)?.message ?? '');
+}
+
+function rethrow(err: unknown): never {
+  if (isUnavailable(err)) throw new UnavailableError('database', err);
+  throw err;
+}
+
+/** PostgreSQL through a `pg` pool. */
+export async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => undefined);
+
+  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
+    async exec(sql: string) {
+      await q.query(sql).catch(rethrow);
+    },
+    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      try {
+        const res = await q.query<R & pg.QueryResultRow>(sql, params as unknown[]);
+        return { rows: res.rows, rowCount: res.rowCount ?? res.rows.length };
+      } catch (err) {
+        return rethrow(err);
+      }
+    },
+  });
+  const base = wrap(pool);
+
+  return {
+    kind: 'postgres',
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      const client = await pool.connect().catch(rethrow);
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
