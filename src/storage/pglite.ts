@@ -9,7 +9,12 @@ import type { Database, Queryable, QueryResult } from './database.ts';
 export async function openPglite(dataDir: string): Promise<Database> {
   const memory = dataDir === 'memory';
   if (!memory) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(memory ? undefined : `${dataDir.replace(/\/$/, '')}/pglite`);
+  // 32 MB of shared buffers instead of 128 MB: PGlite's WebAssembly heap
+  // touches them all at start, and an embedded single node needs far less.
+  const db = await PGlite.create({
+    ...(memory ? {} : { dataDir: `${dataDir.replace(/\/$/, '')}/pglite` }),
+    postgresqlconf: ['shared_buffers=32MB'],
+  });
   let closed = false;
 
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({

@@ -67,7 +67,7 @@ describe('handshake authentication (RS256 public key, issuer and audience)', () 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   let server: TestServer;
-  let rsKey: CryptoKey;
+  let rsKey: Awaited<ReturnType<typeof importPKCS8>>;
   before(async () => {
     server = await startServer({ JWT_SECRET: '', JWT_PUBLIC_KEY: pem, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'livegate' });
     rsKey = await importPKCS8(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'RS256');

@@ -15,6 +15,7 @@ export const connectionInbound = {
     schema: z.union([token, z.object({ token }).transform((o) => o.token)]),
     audience: ['anonymous'],
     rate: 'auth',
+    failure: { event: 'auth_error', payload: (error) => ({ code: 'AUTH_FAILED', message: error.message }) },
   }),
   leave_room: defineInbound({ schema: z.object({ roomId: z.string().min(1).max(200) }), audience: 'anyone', rate: 'default' }),
 } as const;
