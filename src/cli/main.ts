@@ -2,9 +2,7 @@ import { signToken } from '../auth/token-signer.ts';
 import { resolveDevSecret } from '../config/dev-secret.ts';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { ROLES, type Role } from '../protocol/roles.ts';
-import { migrate, openDatabase } from '../storage/index.ts';
 import { parseFlags } from './args.ts';
-import { start } from './start.ts';
 
 const USAGE = `Usage: livegate <command>
   start [--workers N]                               run the gateway
@@ -12,10 +10,17 @@ const USAGE = `Usage: livegate <command>
   migrate                                           apply database migrations and exit
 Configuration comes from the environment; see README.md.`;
 
+/** "90" (seconds), "30s", "15m", "1h", "7d". jose takes more ("-1h", "1h ago") but throws on the rest. */
+const TTL = /^[1-9]\d*[smhd]?$/;
+
 async function token(config: Config, flags: Record<string, string | true>): Promise<number> {
   const { sub, role, name, ttl } = flags;
-  if (typeof sub !== 'string' || typeof role !== 'string' || !ROLES.includes(role as Role)) {
-    process.stderr.write(`token needs --sub ID and --role (${ROLES.join('|')})\n`);
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || typeof role !== 'string' || !ROLES.includes(role as Role)) {
+    process.stderr.write(`token needs --sub ID (1-128 characters) and --role (${ROLES.join('|')})\n`);
+    return 2;
+  }
+  if (ttl !== undefined && (typeof ttl !== 'string' || !TTL.test(ttl))) {
+    process.stderr.write('--ttl takes a positive lifetime such as 90 (seconds), 30s, 15m, 1h or 7d\n');
     return 2;
   }
   const resolved = await resolveDevSecret(config);
@@ -24,7 +29,7 @@ async function token(config: Config, flags: Record<string, string | true>): Prom
     return 2;
   }
   const jwt = await signToken(resolved.config.auth.jwtSecret, {
-    sub, role: role as Role, ...(typeof name === 'string' ? { name } : {}), ttl: typeof ttl === 'string' ? ttl : '1h',
+    sub, role: role as Role, ...(typeof name === 'string' ? { name } : {}), ttl: ttl === undefined ? '1h' : /^\d+$/.test(ttl) ? Number(ttl) : ttl,
     ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}), ...(config.auth.audience ? { audience: config.auth.audience } : {}),
   });
   process.stdout.write(jwt + '\n');
@@ -32,6 +37,7 @@ async function token(config: Config, flags: Record<string, string | true>): Prom
 }
 
 async function migrateOnly(config: Config): Promise<number> {
+  const { migrate, openDatabase } = await import('../storage/index.ts');
   const db = await openDatabase(config.storage);
   try {
     const applied = await migrate(db);
@@ -42,9 +48,20 @@ async function migrateOnly(config: Config): Promise<number> {
   }
 }
 
+const COMMANDS = ['start', 'token', 'migrate'] as const;
+type Command = (typeof COMMANDS)[number];
+const isCommand = (c: string | undefined): c is Command => COMMANDS.includes(c as Command);
+
 /** Runs one CLI command; returns the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Usage needs no configuration: answer it even when the environment is invalid.
+  if (!isCommand(command)) {
+    const help = command === undefined || command === 'help' || command === '--help' || command === '-h';
+    if (!help) process.stderr.write(`Unknown command: ${command}\n`);
+    (help ? process.stdout : process.stderr).write(USAGE + '\n');
+    return help ? 0 : 2;
+  }
   const flags = parseFlags(rest);
   let config: Config;
   try {
@@ -58,13 +75,11 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'start':
-      return start(config);
+      // Loaded on demand: `token` and `help` need none of the server's modules.
+      return (await import('./start.ts')).start(config);
     case 'token':
       return token(config, flags);
     case 'migrate':
       return migrateOnly(config);
-    default:
-      process.stdout.write(USAGE + '\n');
-      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
 }

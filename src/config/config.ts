@@ -23,6 +23,7 @@ export interface Config {
   };
   readonly storage: { readonly databaseUrl: string | undefined; readonly poolSize: number; readonly dataDir: string };
   readonly redisUrl: string | undefined;
+  readonly redis: { readonly adapter: 'pubsub' | 'streams'; readonly presenceHeartbeatMs: number; readonly presenceTtlMs: number };
   readonly limits: {
     readonly maxConnectionsPerUser: number;
     readonly connectAttemptsPerIpPerMin: number;
@@ -56,17 +57,17 @@ function deepFreeze<T>(value: T): T {
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(raw);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new ConfigError(problems);
-  }
-  const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.JWT_SECRET && !e.JWT_PUBLIC_KEY && !e.JWKS_URL) {
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  // Checked on the raw values so they are reported together with any bad value above.
+  if (raw.NODE_ENV === 'production' && !raw.JWT_SECRET && !raw.JWT_PUBLIC_KEY && !raw.JWKS_URL) {
     problems.push('JWT_SECRET: required in production (or JWT_PUBLIC_KEY / JWKS_URL)');
   }
-  if (e.JWT_PUBLIC_KEY && e.JWKS_URL) problems.push('JWT_PUBLIC_KEY and JWKS_URL: set one, not both');
-  if (problems.length) throw new ConfigError(problems);
+  if (raw.JWT_PUBLIC_KEY && raw.JWKS_URL) problems.push('JWT_PUBLIC_KEY and JWKS_URL: set one, not both');
+  if (parsed.success && parsed.data.PRESENCE_TTL_MS < 2 * parsed.data.PRESENCE_HEARTBEAT_MS) {
+    problems.push('PRESENCE_TTL_MS: must be at least twice PRESENCE_HEARTBEAT_MS, or live sockets would expire between beats');
+  }
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const e = parsed.data;
 
   return deepFreeze({
     env: e.NODE_ENV,
@@ -84,6 +85,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     storage: { databaseUrl: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir: e.DATA_DIR },
     redisUrl: e.REDIS_URL,
+    redis: { adapter: e.REDIS_ADAPTER, presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS, presenceTtlMs: e.PRESENCE_TTL_MS },
     limits: {
       maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
       connectAttemptsPerIpPerMin: e.CONNECT_ATTEMPTS_PER_IP_PER_MIN,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** "points/seconds", e.g. "60/10" = 60 events per 10 seconds. "0" turns the class off. */
 const rateSpec = z
   .string()
-  .regex(/^(0|\d+\/\d+)$/, 'expected "points/seconds" such as "60/10", or "0" to turn off')
+  // Zero points or zero seconds would refuse everything or never refill; "0" is the way to turn a class off.
+  .regex(/^(0|[1-9]\d*\/[1-9]\d*)$/, 'expected "points/seconds" with both at least 1, such as "60/10", or "0" to turn off')
   .transform((s) => {
     if (s === '0') return null;
     const [points, seconds] = s.split('/').map(Number) as [number, number];
@@ -14,7 +15,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Decimal digits only: Number() would also take " " (0), "1e3" and "0x10". */
+const int = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
@@ -41,6 +44,11 @@ export const envSchema = z.object({
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  /** Socket.IO adapter across nodes when REDIS_URL is set (docs/scaling.md). */
+  REDIS_ADAPTER: z.enum(['pubsub', 'streams']).default('pubsub'),
+  /** Connection-registry heartbeat: a dead node's sockets vanish after the TTL. */
+  PRESENCE_HEARTBEAT_MS: int(100, 600_000).default(5_000),
+  PRESENCE_TTL_MS: int(300, 3_600_000).default(15_000),
 
   CORS_ORIGINS: csv.default(['http://localhost:3000']),
   TRUST_PROXY: bool.default(false),

@@ -27,7 +27,7 @@ export function createErrorHandler(log: Logger, metrics: Metrics) {
   return (err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
     const appError = err instanceof AppError ? err : (fromFastify(err) ?? new AppError('INTERNAL_ERROR'));
     if (appError.status >= 500) log.error({ err: (err as Error).cause ?? err, url: req.url, method: req.method }, 'request failed');
-    metrics.errorAnswered(appError.code);
+    metrics.errorAnswered(appError.code, 'http');
     return reply.status(appError.status).send({ error: appError.toWire() });
   };
 }

@@ -16,6 +16,7 @@ export interface HttpOptions {
 
 /** Fastify with zod schemas for validation, serialization and the OpenAPI document. */
 export async function createHttpServer(opts: HttpOptions): Promise<HttpApp> {
+  const onError = createErrorHandler(opts.log, opts.metrics);
   const app = Fastify({
     loggerInstance: opts.log,
     // Per-request lines would dominate the log under load; errors are logged by the error handler.
@@ -23,10 +24,14 @@ export async function createHttpServer(opts: HttpOptions): Promise<HttpApp> {
     trustProxy: opts.trustProxy,
     bodyLimit: opts.bodyLimit,
     return503OnClosing: true,
+    // Ids may be 128 characters (protocol `id`); Fastify's default of 100 would answer 414 before the schema runs.
+    routerOptions: { maxParamLength: 256 },
+    // Bad URL encodings and over-long parameters are answered by the router itself; keep them in the `{ error }` shape.
+    frameworkErrors: (err, req, reply) => onError(err, req, reply),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(createErrorHandler(opts.log, opts.metrics));
+  app.setErrorHandler(onError);
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } }));
   await app.register(swagger, {
     openapi: {

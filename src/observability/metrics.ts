@@ -18,7 +18,7 @@ export class Metrics {
   private readonly connectionsTotal = new Counter({ name: 'livegate_connections_total', help: 'Connections accepted since start', registers: [this.registry] });
   private readonly received = new Counter({ name: 'livegate_events_received_total', help: 'Inbound events by name', labelNames: ['event'], registers: [this.registry] });
   private readonly sent = new Counter({ name: 'livegate_events_sent_total', help: 'Outbound emits by event name (one per emit, not per recipient)', labelNames: ['event'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'livegate_errors_total', help: 'Errors answered, by code', labelNames: ['code'], registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'livegate_errors_total', help: 'Errors answered, by code and transport', labelNames: ['code', 'transport'], registers: [this.registry] });
   private readonly handlerDuration = new Histogram({
     name: 'livegate_handler_duration_seconds',
     help: 'Time from an inbound event to its answer',
@@ -72,9 +72,14 @@ export class Metrics {
     this.sent.inc({ event });
   }
 
-  errorAnswered(code: string): void {
-    this.errorCount++;
-    this.errors.inc({ code });
+  /**
+   * An error answered to a client. Only socket errors count towards the seed
+   * 004 error rate, whose denominator is socket events; HTTP errors are in the
+   * Prometheus counter with transport="http".
+   */
+  errorAnswered(code: string, transport: 'socket' | 'http' = 'socket'): void {
+    if (transport === 'socket') this.errorCount++;
+    this.errors.inc({ code, transport });
   }
 
   handled(event: string, seconds: number): void {

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { INBOUND, isInboundEvent, type AckFn, type Audience, type InboundEvent, type InboundPayload, type InboundSpec, type SocketRole, type RateClass } from '../protocol/index.ts';
 import type { RateLimiter } from '../state/rate-limiter.ts';
-import type { LivegateSocket } from './types.ts';
+import type { LivegateSocket, OutArgs, OutEvent } from './types.ts';
 
 /** What a handler gets besides its validated payload. */
 export interface HandlerContext {
@@ -14,6 +14,8 @@ export interface HandlerContext {
   readonly socket: LivegateSocket;
   /** Epoch ms when the event was taken in. */
   readonly now: number;
+  /** Emits to the sender's socket (counted in metrics). */
+  emit<E extends OutEvent>(event: E, ...args: OutArgs<E>): void;
 }
 
 export type EventHandler<E extends InboundEvent> = (ctx: HandlerContext, payload: InboundPayload<E>) => unknown;
@@ -81,7 +83,11 @@ export class EventRouter {
       const parsed = spec.schema.safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error.issues);
       const handler = this.deps.handlers[event] as EventHandler<InboundEvent>;
-      const result = await handler({ userId: data.userId, role: data.role, socket, now }, parsed.data as InboundPayload<InboundEvent>);
+      const emit = <E extends OutEvent>(ev: E, ...args: OutArgs<E>) => {
+        socket.emit(ev, ...args);
+        metrics.eventSent(ev);
+      };
+      const result = await handler({ userId: data.userId, role: data.role, socket, now, emit }, parsed.data as InboundPayload<InboundEvent>);
       ack?.({ success: true, data: result ?? null });
     } catch (err) {
       this.fail(socket, event, spec, raw, ack, err);

@@ -52,6 +52,7 @@ export class Sessions {
     this.expiry.track(socket.id, identity.expiresAt);
     socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
     socket.emit('authenticated', { userId, role, connectionId: socket.id });
+    this.deps.metrics.eventSent('authenticated');
     try {
       await registry.add({ socketId: socket.id, userId, userRole: role, connectedAt: socket.data.connectedAt, transport: socket.conn.transport.name === 'websocket' ? 'websocket' : 'polling', nodeId });
       if (!socket.connected) return void (await registry.remove({ socketId: socket.id, userId }));
@@ -81,6 +82,7 @@ export class Sessions {
     const socket = this.deps.io.sockets.sockets.get(socketId);
     if (!socket) return;
     socket.emit('auth_error', { code: 'TOKEN_EXPIRED', message: 'Token expired' });
+    this.deps.metrics.eventSent('auth_error');
     socket.disconnect(true);
   }
 

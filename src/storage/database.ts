@@ -10,7 +10,7 @@ export interface Queryable {
 
 export interface QueryResult<R> {
   rows: R[];
-  /** Rows inserted, updated or deleted. */
+  /** Rows inserted, updated or deleted; for a SELECT, rows returned (the command tag's count, as `pg` reports it). */
   rowCount: number;
 }
 

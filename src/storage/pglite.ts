@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 /**
@@ -14,6 +14,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const db = await PGlite.create({
     ...(memory ? {} : { dataDir: `${dataDir.replace(/\/$/, '')}/pglite` }),
     postgresqlconf: ['shared_buffers=32MB'],
+    // bigint (count(*), bigserial) as a string, as `pg` returns it; PGlite's
+    // default (a number, or a BigInt past 2^53) would differ from production.
+    parsers: { [types.INT8]: (value: string) => value },
   });
   let closed = false;
 
@@ -23,7 +26,8 @@ export async function openPglite(dataDir: string): Promise<Database> {
     },
     async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
       const res = await q.query<R>(sql, params as unknown[]);
-      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+      // The command tag's count, as `pg` reports it: `affectedRows` is 0 for a SELECT.
+      return { rows: res.rows, rowCount: res.rowCount ?? res.affectedRows ?? res.rows.length };
     },
   });
   const base = wrap(db);

@@ -6,7 +6,7 @@ import type { Database, Queryable, QueryResult } from './database.ts';
 function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)
-    || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error | null)?.message ?? '');
+    || /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable/i.test((err as Error | null)?.message ?? '');
 }
 
 function rethrow(err: unknown): never {
@@ -41,16 +41,20 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
     exec: base.exec,
     async transaction(fn) {
       const client = await pool.connect().catch(rethrow);
+      // Set when ROLLBACK fails: the connection is broken and must not go back to the pool.
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        await client.query('BEGIN').catch(rethrow);
         const result = await fn(wrap(client));
-        await client.query('COMMIT');
+        await client.query('COMMIT').catch(rethrow);
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+          broken = rollbackErr;
+        });
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async ping() {
@@ -61,6 +65,9 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
         return false;
       }
     },
-    close: () => pool.end(),
+    async close() {
+      // pg's Pool.end() rejects when called twice; close() is idempotent, as PGlite's is.
+      if (!pool.ending) await pool.end();
+    },
   };
 }

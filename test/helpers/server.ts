@@ -14,6 +14,7 @@ export interface TestServer {
   /** Connects a real client as `sub` with `role`, resolved once authenticated. */
   client(sub: string, role: Role, opts?: ConnectOptions): Promise<Client>;
   /** fetch() against the server with an admin token unless `token` is given (null = none). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }

@@ -64,7 +64,7 @@ describe('HTTP API: users', () => {
         { id: res.body.id, role: res.body.role, name: res.body.name, phone: res.body.phone, rating: res.body.rating, status: res.body.status, vehicle: res.body.vehicle },
         { id: 'd-prof', role: 'driver', name: 'Dana', phone: '+44 20 7946 0000', rating: 4.8, status: 'active', vehicle },
       );
-      assert.ok(!Number.isNaN(Date.parse(res.body.createdAt)));
+      assert.ok(!Number.isNaN(Date.parse(res.body.createdAt)), `createdAt ${res.body.createdAt}`);
 
       const updated = await server.api('/api/users', { body: { id: 'd-prof', role: 'driver', name: 'Dana B.', rating: 4.9 } });
       assert.equal(updated.status, 200);
@@ -144,6 +144,21 @@ describe('HTTP API: users', () => {
       assert.equal((await server.api('/api/users/big')).status, 404);
     });
 
+    test('an id of the full 128 characters can be read back; a longer one is 400, not a router 414', async () => {
+      const longId = 'u'.repeat(128);
+      assert.equal((await server.api('/api/users', { body: { id: longId, role: 'passenger', name: 'Long' } })).status, 200);
+      assert.equal((await server.api(`/api/users/${longId}`)).body.id, longId);
+      const tooLong = await server.api(`/api/users/${'u'.repeat(300)}`);
+      assert.equal(tooLong.status, 400);
+      assert.equal(tooLong.body.error.code, 'VALIDATION_ERROR');
+    });
+
+    test('a badly encoded URL is 400 in the { error } shape', async () => {
+      const res = await server.api('/api/users/%E0%A4%A');
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'VALIDATION_ERROR');
+    });
+
     test('an unknown route is 404 NOT_FOUND as JSON', async () => {
       for (const [method, path] of [['GET', '/api/nothing-here'], ['DELETE', '/api/users/x'], ['GET', '/no/such/page?x=1']] as const) {
         const res = await server.api(path, { method });
@@ -162,6 +177,8 @@ describe('HTTP API: users', () => {
       const watched = watchStatusAndDisconnect(user);
       const toUser = next(user, 'user_status_changed');
       const toAdmin = next(admin, 'user_status_changed');
+      // Keep an early failure below from leaving these as unhandled rejections.
+      for (const p of [toUser, toAdmin, watched.reason]) p.catch(() => undefined);
 
       const res = await server.api('/api/users/p-susp', { method: 'PATCH', body: { status: 'suspended', reason: 'Fraud review' } });
       assert.equal(res.status, 200);
@@ -172,7 +189,7 @@ describe('HTTP API: users', () => {
       assert.equal(event.userId, 'p-susp');
       assert.equal(event.status, 'suspended');
       assert.equal(event.reason, 'Fraud review');
-      assert.ok(!Number.isNaN(Date.parse(event.timestamp)));
+      assert.ok(!Number.isNaN(Date.parse(event.timestamp)), `timestamp ${event.timestamp}`);
       assert.deepEqual(await toAdmin, event);
       assert.equal(await watched.reason, 'io server disconnect');
       assert.deepEqual(watched.order, ['user_status_changed', 'disconnect']);
@@ -188,20 +205,33 @@ describe('HTTP API: users', () => {
       assert.equal(back.body.status, 'active');
       assert.equal((await reactivated).status, 'active');
       const again = await server.client('p-susp', 'passenger');
-      assert.ok(again.connected);
+      assert.ok(again.connected, 'reactivated user connects');
     });
 
     test('a PATCH of a profile field emits profile_updated to the user and does not disconnect', async () => {
       await server.api('/api/users', { body: { id: 'd-patch', role: 'driver', name: 'Pat' } });
       const user = await server.client('d-patch', 'driver');
       const updated = next(user, 'profile_updated');
+      updated.catch(() => undefined);
       const res = await server.api('/api/users/d-patch', { method: 'PATCH', body: { name: 'Patricia', vehicle } });
       assert.equal(res.status, 200);
       const event = await updated;
       assert.equal(event.userId, 'd-patch');
       assert.deepEqual([...event.changes].sort(), ['name', 'vehicle']);
-      assert.ok(user.connected);
+      assert.ok(user.connected, 'the user stays connected');
       assert.equal((await server.api('/api/users/d-patch')).body.name, 'Patricia');
+    });
+
+    test('a profile first created as suspended disconnects the sockets the user already holds', async () => {
+      const user = await server.client('p-new-susp', 'passenger');
+      const watched = watchStatusAndDisconnect(user);
+      const status = next(user, 'user_status_changed');
+      for (const p of [status, watched.reason]) p.catch(() => undefined);
+      const res = await server.api('/api/users', { body: { id: 'p-new-susp', role: 'passenger', name: 'New', status: 'suspended' } });
+      assert.equal(res.status, 200);
+      assert.equal((await status).status, 'suspended');
+      assert.equal(await watched.reason, 'io server disconnect');
+      assert.deepEqual(watched.order, ['user_status_changed', 'disconnect']);
     });
 
     test('a PATCH that repeats the current status emits no user_status_changed', async () => {
@@ -210,11 +240,12 @@ describe('HTTP API: users', () => {
       const seen: unknown[] = [];
       user.on('user_status_changed', (p) => seen.push(p));
       const profile = next(user, 'profile_updated');
+      profile.catch(() => undefined);
       await server.api('/api/users/p-same', { method: 'PATCH', body: { status: 'active', name: 'Samuel' } });
       await profile;
       await request(user, 'ping'); // anything emitted with the profile event arrives before this answer
       assert.deepEqual(seen, []);
-      assert.ok(user.connected);
+      assert.ok(user.connected, 'the user stays connected');
     });
   });
 });

@@ -58,9 +58,13 @@ export class UsersRepository {
   /** Inserts or updates a profile; reports the status it had before (null when new). */
   async upsert(id: string, p: Required<Pick<ProfileWrite, 'role' | 'name'>> & ProfileWrite): Promise<WriteResult> {
     const { rows } = await this.db.query<UserRow>(
+      // The join makes `old` lock and read the row before the insert touches it:
+      // read only from RETURNING, the CTE would run after the update and skip
+      // the row this very statement had just modified (previous_status NULL).
       `WITH old AS (SELECT status FROM users WHERE id = $1 FOR UPDATE)
        INSERT INTO users (id, role, name, phone, rating, status, status_reason, vehicle)
-       VALUES ($1, $2, $3, $4, $5, COALESCE($6, 'active'), $7, $8)
+       SELECT $1, $2::text, $3::text, $4::text, $5::numeric, COALESCE($6::text, 'active'), $7::text, $8::jsonb
+       FROM (VALUES (1)) AS one LEFT JOIN old ON true
        ON CONFLICT (id) DO UPDATE SET
          role = EXCLUDED.role, name = EXCLUDED.name,
          phone = COALESCE(EXCLUDED.phone, users.phone),
@@ -81,10 +85,10 @@ export class UsersRepository {
     const { rows } = await this.db.query<UserRow>(
       `WITH old AS (SELECT status FROM users WHERE id = $1 FOR UPDATE)
        UPDATE users SET
-         role = COALESCE($2, role), name = COALESCE($3, name), phone = COALESCE($4, phone),
-         rating = COALESCE($5, rating), status = COALESCE($6, status),
-         status_reason = CASE WHEN $6::text IS NULL THEN status_reason ELSE $7 END,
-         vehicle = COALESCE($8, vehicle), updated_at = now()
+         role = COALESCE($2, users.role), name = COALESCE($3, users.name), phone = COALESCE($4, users.phone),
+         rating = COALESCE($5, users.rating), status = COALESCE($6, users.status),
+         status_reason = CASE WHEN $6::text IS NULL THEN users.status_reason ELSE $7 END,
+         vehicle = COALESCE($8, users.vehicle), updated_at = now()
        FROM old WHERE users.id = $1
        RETURNING users.*, old.status AS previous_status`,
       [id, p.role ?? null, p.name ?? null, p.phone ?? null, p.rating ?? null, p.status ?? null, p.reason ?? null, p.vehicle ? JSON.stringify(p.vehicle) : null],

@@ -22,6 +22,9 @@ const PROFILE_FIELDS = ['role', 'name', 'phone', 'rating', 'vehicle'] as const;
  */
 export class UsersService {
   private readonly cache = new Map<string, { profile: UserProfile | null; until: number }>();
+  /** Invalidation sequence: a read that started before an invalidation of its id must not fill the cache. */
+  private sequence = 0;
+  private readonly invalidatedAt = new Map<string, number>();
 
   constructor(
     private readonly repo: UsersRepository,
@@ -34,8 +37,9 @@ export class UsersService {
     const hit = this.cache.get(id);
     const now = this.clock.now();
     if (hit && hit.until > now) return hit.profile;
+    const readStartedAt = this.sequence;
     const profile = await this.repo.get(id);
-    if (this.cacheTtlMs > 0) {
+    if (this.cacheTtlMs > 0 && (this.invalidatedAt.get(id) ?? -1) < readStartedAt) {
       if (this.cache.size > 50_000) this.cache.clear();
       this.cache.set(id, { profile, until: now + this.cacheTtlMs });
     }
@@ -48,8 +52,11 @@ export class UsersService {
     return user;
   }
 
+  /** Drops the cached profile (after a write here, or a write announced by another node). */
   invalidate(id: string): void {
     this.cache.delete(id);
+    if (this.invalidatedAt.size > 50_000) this.invalidatedAt.clear();
+    this.invalidatedAt.set(id, ++this.sequence);
   }
 
   async upsert(id: string, input: Required<Pick<ProfileWrite, 'role' | 'name'>> & ProfileWrite): Promise<UserProfile> {
@@ -70,7 +77,9 @@ export class UsersService {
     const at = user.updatedAt;
     const changes = PROFILE_FIELDS.filter((f) => input[f] !== undefined);
     if (previousStatus !== null && changes.length) this.events.publish('user.profile_changed', { userId: user.id, changes: [...changes], at });
-    if (previousStatus !== null && previousStatus !== user.status) {
+    // A user with no profile yet may already hold sockets (a valid token is enough), so a
+    // profile created as suspended or inactive is a change from the implicit 'active'.
+    if ((previousStatus ?? 'active') !== user.status) {
       this.events.publish('user.status_changed', { userId: user.id, status: user.status, reason: user.statusReason ?? '', at });
     }
   }

@@ -10,8 +10,8 @@ export interface ConnectionHandlerDeps extends IdentityDeps {
 
 /** ping, auth:refresh, authenticate, leave_room (PROTOCOL.md section 2). */
 export function connectionHandlers(deps: ConnectionHandlerDeps) {
-  const ping: EventHandler<'ping'> = ({ socket, now }) => {
-    socket.emit('pong');
+  const ping: EventHandler<'ping'> = ({ emit, now }) => {
+    emit('pong');
     return { serverTime: new Date(now).toISOString() };
   };
 
