@@ -24,6 +24,8 @@ export async function spawnGateway(env: Record<string, string> = {}): Promise<Sp
     env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '0.0.0.0', DATA_DIR: 'memory', LOG_LEVEL: 'warn', HEARTBEAT_INTERVAL_MS: '0', CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', RATE_LIMIT_DEFAULT: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // Never outlive the script, even when it dies on an error.
+  process.once('exit', () => proc.kill('SIGKILL'));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -37,7 +39,7 @@ export async function spawnGateway(env: Record<string, string> = {}): Promise<Sp
   return {
     proc, url, port,
     stop: () => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');
     }),

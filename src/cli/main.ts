@@ -76,7 +76,7 @@ export async function runCli(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       // Loaded on demand: `token` and `help` need none of the server's modules.
-      return (await import('./start.ts')).start(config);
+      return (await import('./start.ts')).start(config, flags);
     case 'token':
       return token(config, flags);
     case 'migrate':

@@ -1,42 +1,69 @@
+import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createApp } from '../app.ts';
+import { setupWorker } from '@socket.io/sticky';
+import { createApp, type App } from '../app.ts';
 import { signToken } from '../auth/token-signer.ts';
 import { resolveDevSecret } from '../config/dev-secret.ts';
 import type { Config } from '../config/index.ts';
-import { createLogger } from '../core/logger.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { startPrimary } from './cluster-primary.ts';
 
-/** The process entry: the only place that listens and handles signals. */
-export async function start(baseConfig: Config): Promise<number> {
+/**
+ * The process entry: the only place that listens and handles signals.
+ * `--workers N` (N > 1) runs a primary that owns the port and N workers.
+ */
+export async function start(baseConfig: Config, flags: Record<string, string | true> = {}): Promise<number> {
+  const workers = flags.workers === undefined ? 1 : Number(flags.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    process.stderr.write('--workers takes a whole number from 1 to 64\n');
+    return 2;
+  }
+  if (cluster.isWorker) return startWorker(baseConfig);
   const log = createLogger(baseConfig.log.level, baseConfig.nodeId);
+  survivePromiseLeaks(log);
   const { config, generated, path } = await resolveDevSecret(baseConfig);
+  if (workers > 1) {
+    if (!config.storage.databaseUrl) {
+      process.stderr.write('--workers needs DATABASE_URL: PGlite is one process\'s embedded database and cannot be shared by workers\n');
+      return 2;
+    }
+    return startPrimary(config, workers, log, () => banner(config, generated, path, config.http.port));
+  }
   if (config.storage.dataDir === 'memory' && !config.storage.databaseUrl) {
     log.warn('DATA_DIR=memory: PGlite keeps everything in memory — ALL DATA IS LOST ON RESTART');
   }
   const app = await createApp(config, { log });
   const address = await app.listen();
   releaseStartupGarbage();
-  const base = `http://${address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address}:${address.port}`;
-  log.info({ port: address.port, storage: app.db.kind, redis: Boolean(config.redisUrl) }, `Livegate listening on ${base}`);
+  log.info({ port: address.port, storage: app.db.kind, redis: Boolean(config.redisUrl) }, `Livegate listening on port ${address.port}`);
+  await banner(config, generated, path, address.port);
+  return untilSignal(app, config, log);
+}
 
-  if (generated) {
-    const token = await signToken(config.auth.jwtSecret!, { sub: 'dev-admin', role: 'admin', name: 'Development Admin', ttl: '12h' });
-    process.stdout.write(
-      [
-        '',
-        '  ************************************************************************',
-        '  * DEVELOPMENT MODE: no JWT_SECRET set, using a generated secret' + (path ? ` (${path})` : ' (in memory)'),
-        '  * Set JWT_SECRET (32+ chars) for anything but local development.',
-        `  * Socket.IO + HTTP API:  ${base}`,
-        `  * API reference:          ${base}/openapi.json`,
-        `  * Admin token (12h):      ${token}`,
-        `  * More tokens:            npx livegate token --sub ID --role passenger`,
-        '  ************************************************************************',
-        '',
-      ].join('\n') + '\n',
-    );
-  }
+/** A cluster worker: the primary hands it connections; it never listens itself. */
+async function startWorker(config: Config): Promise<number> {
+  // Connections can arrive before the app is built (a replacement worker is
+  // picked at once by the primary's balancer): hold them until it is.
+  const held: Array<[unknown, unknown]> = [];
+  const hold = (message: unknown, handle: unknown) => void held.push([message, handle]);
+  process.on('message', hold);
+  const nodeId = `${config.nodeId}-w${cluster.worker?.id ?? 0}`;
+  const log = createLogger(config.log.level, nodeId);
+  survivePromiseLeaks(log);
+  const app = await createApp({ ...config, nodeId }, { log, clusterWorker: true });
+  setupWorker(app.io as unknown as Parameters<typeof setupWorker>[0]);
+  process.off('message', hold);
+  for (const [message, handle] of held) process.emit('message', message, handle as never);
+  releaseStartupGarbage();
+  process.send?.({ livegate: 'ready' });
+  const code = await untilSignal(app, config, log);
+  // The IPC channel to the primary would keep the drained worker alive.
+  process.disconnect?.();
+  return code;
+}
 
+function untilSignal(app: App, config: Config, log: Logger): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -64,6 +91,26 @@ export async function start(baseConfig: Config): Promise<number> {
   });
 }
 
+async function banner(config: Config, generated: boolean, path: string | undefined, port: number): Promise<void> {
+  if (!generated) return;
+  const base = `http://localhost:${port}`;
+  const token = await signToken(config.auth.jwtSecret!, { sub: 'dev-admin', role: 'admin', name: 'Development Admin', ttl: '12h' });
+  process.stdout.write(
+    [
+      '',
+      '  ************************************************************************',
+      '  * DEVELOPMENT MODE: no JWT_SECRET set, using a generated secret' + (path ? ` (${path})` : ' (in memory)'),
+      '  * Set JWT_SECRET (32+ chars) for anything but local development.',
+      `  * Socket.IO + HTTP API:  ${base}`,
+      `  * API reference:          ${base}/openapi.json`,
+      `  * Admin token (12h):      ${token}`,
+      `  * More tokens:            npx livegate token --sub ID --role passenger`,
+      '  ************************************************************************',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
 /**
  * PGlite's start-up (its initdb WebAssembly module and file-system bundle)
  * leaves ~300 MB of buffers that V8 would otherwise keep until memory
@@ -72,4 +119,17 @@ export async function start(baseConfig: Config): Promise<number> {
 function releaseStartupGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * Some library calls are fire-and-forget promises (the Redis adapters'
+ * ephemeral PUBLISH, for one): when Redis refuses them (down, or the bounded
+ * command queue is full) the rejection is unhandled, which would end the
+ * process and every connection on it. Log them (sampled) and keep serving.
+ */
+function survivePromiseLeaks(log: Logger): void {
+  let count = 0;
+  process.on('unhandledRejection', (reason) => {
+    if (count++ % 1000 === 0) log.error({ err: reason, count }, 'unhandled promise rejection; still serving');
+  });
 }

@@ -2,6 +2,16 @@ import { hostname } from 'node:os';
 import { envSchema, type Env } from './schema.ts';
 
 import type { RateClass } from '../protocol/roles.ts';
+// Trips and dispatch (issue 4): the module's settings type is the config group.
+import type { TripsSettings } from '../modules/trips/index.ts';
+// Locations, fleet and geofences (issue 5): the modules' settings types make up the config group.
+import type { EtaSettings, FixLimits, HistoryWriterSettings } from '../modules/locations/index.ts';
+import type { FleetSettings, GeofenceSettings } from '../modules/fleet/index.ts';
+// Notifications and alerts (issue 7): the modules' settings types make up the config group.
+import type { NotificationsSettings, PushSettings } from '../modules/notifications/index.ts';
+import type { AlertsSettings } from '../modules/alerts/index.ts';
+// Payments and wallet (issue 6): the module's settings type is the config group.
+import type { PaymentsSettings } from '../modules/payments/index.ts';
 export type { RateClass };
 export type RateRule = { points: number; durationS: number } | null;
 
@@ -33,6 +43,28 @@ export interface Config {
   readonly shutdownDrainMs: number;
   readonly heartbeatIntervalMs: number;
   readonly profileCacheTtlMs: number;
+  /** Trips and dispatch (issue 4). */
+  readonly trips: TripsSettings;
+  /** Locations, fleet and geofences (issue 5). */
+  readonly locations: {
+    readonly minIntervalMs: number;
+    readonly driverStaleAfterMs: number;
+    readonly tripCacheMs: number;
+    readonly limits: FixLimits;
+    readonly eta: EtaSettings;
+    readonly history: HistoryWriterSettings;
+    readonly geoCellSizeM: number;
+    readonly feedBatchMs: number;
+    readonly fleet: FleetSettings & { readonly trackingIntervalMs: number; readonly positionFlushMs: number; readonly geofences: GeofenceSettings };
+  };
+  /** Notifications, push relay and emergency alerts (issue 7). `push` is undefined when PUSH_WEBHOOK_URL is unset. */
+  readonly notifications: NotificationsSettings & {
+    readonly batchWindowMs: number;
+    readonly push: PushSettings | undefined;
+    readonly alerts: AlertsSettings;
+  };
+  /** Payments and wallet (issue 6). A gateway is undefined when its URL is unset. */
+  readonly payments: PaymentsSettings;
 }
 
 export class ConfigError extends Error {
@@ -63,9 +95,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('JWT_SECRET: required in production (or JWT_PUBLIC_KEY / JWKS_URL)');
   }
   if (raw.JWT_PUBLIC_KEY && raw.JWKS_URL) problems.push('JWT_PUBLIC_KEY and JWKS_URL: set one, not both');
+  // Locations (issue 5): the alarm must re-arm above where it fires.
+  if (parsed.success && parsed.data.VEHICLE_FUEL_REARM_PERCENT < parsed.data.VEHICLE_LOW_FUEL_PERCENT) problems.push('VEHICLE_FUEL_REARM_PERCENT: must not be below VEHICLE_LOW_FUEL_PERCENT');
   if (parsed.success && parsed.data.PRESENCE_TTL_MS < 2 * parsed.data.PRESENCE_HEARTBEAT_MS) {
     problems.push('PRESENCE_TTL_MS: must be at least twice PRESENCE_HEARTBEAT_MS, or live sockets would expire between beats');
   }
+  // Notifications (issue 7): an unsigned push would let anyone forge one.
+  if (raw.PUSH_WEBHOOK_URL && !raw.PUSH_WEBHOOK_SECRET) problems.push('PUSH_WEBHOOK_SECRET: required with PUSH_WEBHOOK_URL');
+  if (parsed.success && parsed.data.PUSH_RETRY_MAX_MS < parsed.data.PUSH_RETRY_BASE_MS) problems.push('PUSH_RETRY_MAX_MS: must not be below PUSH_RETRY_BASE_MS');
+  // Payments (issue 6): a gateway URL needs the signing secret.
+  if ((raw.PAYMENT_EBS_URL || raw.PAYMENT_CYBERPAY_URL) && !raw.PAYMENT_GATEWAY_SECRET) problems.push('PAYMENT_GATEWAY_SECRET: required with PAYMENT_EBS_URL or PAYMENT_CYBERPAY_URL');
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -95,6 +134,61 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     profileCacheTtlMs: e.PROFILE_CACHE_TTL_MS,
+    // Trips and dispatch (issue 4).
+    trips: {
+      driverStaleAfterS: e.DRIVER_STALE_AFTER_S,
+      detourFactor: e.DETOUR_FACTOR,
+      urbanSpeedKmh: e.TRIP_URBAN_SPEED_KMH,
+      tariffs: { standard: e.TRIP_TARIFF_STANDARD, premium: e.TRIP_TARIFF_PREMIUM, shared: e.TRIP_TARIFF_SHARED, delivery: e.TRIP_TARIFF_DELIVERY },
+      offerTtlS: e.TRIP_OFFER_TTL_S,
+      searchTimeoutS: e.TRIP_SEARCH_TIMEOUT_S,
+      dispatchRadiiM: e.TRIP_DISPATCH_RADII_M,
+      offersPerWave: e.TRIP_OFFERS_PER_WAVE,
+      emptyWaveRetryS: e.TRIP_EMPTY_WAVE_RETRY_S,
+      sweepIntervalMs: e.TRIP_SWEEP_INTERVAL_MS,
+    },
+    // Locations, fleet and geofences (issue 5); staleness and detour are shared with trips.
+    locations: {
+      minIntervalMs: e.LOCATION_MIN_INTERVAL_MS,
+      driverStaleAfterMs: e.DRIVER_STALE_AFTER_S * 1000,
+      tripCacheMs: e.LOCATION_TRIP_CACHE_MS,
+      limits: { maxFutureSkewMs: e.LOCATION_MAX_FUTURE_SKEW_MS, maxAgeMs: e.LOCATION_MAX_AGE_S * 1000, maxSpeedKmh: e.LOCATION_MAX_SPEED_KMH, jitterM: e.LOCATION_JITTER_M },
+      eta: { detourFactor: e.DETOUR_FACTOR, urbanSpeedKmh: e.TRIP_URBAN_SPEED_KMH, minPlausibleKmh: e.LOCATION_ETA_MIN_SPEED_KMH, maxPlausibleKmh: e.LOCATION_ETA_MAX_SPEED_KMH },
+      history: { flushMs: e.LOCATION_HISTORY_FLUSH_MS, batchRows: e.LOCATION_HISTORY_BATCH, maxBuffered: e.LOCATION_HISTORY_MAX_BUFFER },
+      geoCellSizeM: e.GEO_CELL_SIZE_M,
+      feedBatchMs: e.POSITION_FEED_BATCH_MS,
+      fleet: {
+        lowFuelPercent: e.VEHICLE_LOW_FUEL_PERCENT,
+        fuelRearmPercent: e.VEHICLE_FUEL_REARM_PERCENT,
+        maxFutureSkewMs: e.LOCATION_MAX_FUTURE_SKEW_MS,
+        assignmentRefreshMs: 30_000,
+        trackingIntervalMs: e.VEHICLE_TRACKING_INTERVAL_MS,
+        positionFlushMs: e.LOCATION_HISTORY_FLUSH_MS,
+        geofences: { marginM: e.GEOFENCE_MARGIN_M, refreshMs: e.GEOFENCE_REFRESH_MS },
+      },
+    },
+    // Notifications, push relay and emergency alerts (issue 7).
+    notifications: {
+      batchWindowMs: e.NOTIFICATION_BATCH_WINDOW_MS,
+      bulkMax: e.NOTIFICATION_BULK_MAX,
+      push: e.PUSH_WEBHOOK_URL && e.PUSH_WEBHOOK_SECRET
+        ? {
+          url: e.PUSH_WEBHOOK_URL, secret: e.PUSH_WEBHOOK_SECRET, maxAttempts: e.PUSH_MAX_ATTEMPTS, retryBaseMs: e.PUSH_RETRY_BASE_MS,
+          retryMaxMs: e.PUSH_RETRY_MAX_MS, timeoutMs: e.PUSH_TIMEOUT_MS, concurrency: e.PUSH_CONCURRENCY, sweepIntervalMs: e.PUSH_SWEEP_INTERVAL_MS,
+        }
+        : undefined,
+      alerts: { autoExpireMs: e.ALERT_AUTO_EXPIRE_S * 1000, replayLimit: e.ALERT_REPLAY_LIMIT },
+    },
+    // Payments and wallet (issue 6).
+    payments: {
+      rates: { platformFeeBp: e.PAYMENT_PLATFORM_FEE_PERCENT, commissionBp: e.PAYMENT_COMMISSION_PERCENT },
+      currency: e.PAYMENT_CURRENCY,
+      claimTtlMs: e.PAYMENT_CLAIM_TTL_MS,
+      gateways: {
+        ebs: e.PAYMENT_EBS_URL && e.PAYMENT_GATEWAY_SECRET ? { url: e.PAYMENT_EBS_URL, secret: e.PAYMENT_GATEWAY_SECRET, timeoutMs: e.PAYMENT_GATEWAY_TIMEOUT_MS } : undefined,
+        cyberpay: e.PAYMENT_CYBERPAY_URL && e.PAYMENT_GATEWAY_SECRET ? { url: e.PAYMENT_CYBERPAY_URL, secret: e.PAYMENT_GATEWAY_SECRET, timeoutMs: e.PAYMENT_GATEWAY_TIMEOUT_MS } : undefined,
+      },
+    },
   } satisfies Config);
 }
 

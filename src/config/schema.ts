@@ -19,7 +19,35 @@ const bool = z
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
+// Payments (issue 6): "15" or "12.5" percent → basis points, by string (no float arithmetic on rates).
+const percentBp = z.string().trim().regex(/^\d{1,2}(\.\d{1,2})?$|^100$/, 'expected a percentage such as 15 or 12.5')
+  .transform((s) => { const [w = '0', f = ''] = s.split('.'); return Number(w) * 100 + Number(f.padEnd(2, '0')); });
+
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+// --- Trips and dispatch (issue 4): decimals, tariffs, radius lists. ---
+const decimal = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+(\.\d+)?$/, 'expected a decimal number such as 1.3').transform(Number).pipe(z.number().min(min).max(max));
+/** "12.5" → 1250, by string: money never goes through float arithmetic. */
+const minorUnits = (amount: string): number => {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+};
+const money = String.raw`\d{1,7}(\.\d{1,2})?`;
+/** "base,perKm,perMinute,minimum" in currency units with at most two decimals → integer minor units. */
+const tariffSpec = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^${money}(,${money}){3}$`), 'expected "base,perKm,perMinute,minimum" with at most two decimals, such as "5.00,1.20,0.25,8.00"')
+  .transform((s) => {
+    const [baseMinor, perKmMinor, perMinuteMinor, minimumMinor] = s.split(',').map(minorUnits) as [number, number, number, number];
+    return { baseMinor, perKmMinor, perMinuteMinor, minimumMinor };
+  });
+/** Wave radii in metres, ascending: "3000,5000,8000". */
+const radiiSpec = csv
+  .pipe(z.array(z.string().regex(/^\d+$/, 'expected whole metres').transform(Number).pipe(z.number().int().min(50).max(200_000))).min(1).max(20))
+  .refine((r) => r.every((m, i) => i === 0 || m > r[i - 1]!), 'must be ascending');
+// --- end trips ---
 
 /**
  * Every environment variable Livegate reads, with its default. This is the
@@ -62,6 +90,97 @@ export const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: int(0, 600_000).default(10_000),
   HEARTBEAT_INTERVAL_MS: int(0, 3_600_000).default(30_000),
   PROFILE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+
+  // --- Trips and dispatch (issue 4, PROTOCOL.md family A). ---
+  /** Drivers without a position fix for this long are not offered trips (shared with the location pipeline). */
+  DRIVER_STALE_AFTER_S: int(1, 3600).default(60),
+  /** Road distance = great-circle distance × this. */
+  DETOUR_FACTOR: decimal(1, 5).default(1.3),
+  TRIP_URBAN_SPEED_KMH: decimal(1, 200).default(25),
+  TRIP_OFFER_TTL_S: int(5, 3600).default(120),
+  TRIP_SEARCH_TIMEOUT_S: int(10, 86_400).default(300),
+  TRIP_DISPATCH_RADII_M: radiiSpec.default([3000, 5000, 8000]),
+  TRIP_OFFERS_PER_WAVE: int(1, 1000).default(20),
+  TRIP_EMPTY_WAVE_RETRY_S: int(1, 3600).default(10),
+  TRIP_SWEEP_INTERVAL_MS: int(0, 600_000).default(1000),
+  TRIP_TARIFF_STANDARD: tariffSpec.prefault('5.00,1.20,0.25,8.00'),
+  TRIP_TARIFF_PREMIUM: tariffSpec.prefault('8.00,2.00,0.40,12.00'),
+  TRIP_TARIFF_SHARED: tariffSpec.prefault('3.00,0.90,0.15,5.00'),
+  TRIP_TARIFF_DELIVERY: tariffSpec.prefault('4.00,1.00,0.10,6.00'),
+  // --- end trips ---
+
+  // --- Locations, fleet and geofences (issue 5, PROTOCOL.md family B). ---
+  /** Position emits per driver (and `vehicle:location` per vehicle) at most this often; the latest wins. */
+  LOCATION_MIN_INTERVAL_MS: int(0, 60_000).default(1_000),
+  /** A jump implying more than this speed is refused (teleport). */
+  LOCATION_MAX_SPEED_KMH: int(10, 5_000).default(250),
+  /** GPS scatter every jump may add on top of speed × time (the fix's `accuracy` raises it). */
+  LOCATION_JITTER_M: int(0, 100_000).default(50),
+  /** How far ahead of the server's clock a fix timestamp may be. */
+  LOCATION_MAX_FUTURE_SKEW_MS: int(0, 600_000).default(5_000),
+  /** Fixes older than this are refused. */
+  LOCATION_MAX_AGE_S: int(1, 86_400).default(300),
+  /** Recent speeds outside this band do not drive the ETA (the urban default does). */
+  LOCATION_ETA_MIN_SPEED_KMH: int(0, 200).default(8),
+  LOCATION_ETA_MAX_SPEED_KMH: int(1, 500).default(130),
+  /** A driver's active trip is looked up again after this long; a trip change on any node drops it at once. */
+  LOCATION_TRIP_CACHE_MS: int(0, 3_600_000).default(60_000),
+  /** History batching: flush every N ms or every M rows; at most this many rows wait while the database is away. */
+  LOCATION_HISTORY_FLUSH_MS: int(10, 60_000).default(500),
+  LOCATION_HISTORY_BATCH: int(1, 10_000).default(500),
+  LOCATION_HISTORY_MAX_BUFFER: int(100, 10_000_000).default(100_000),
+  /** Grid cell of the nearby-driver index (metres along a meridian). */
+  GEO_CELL_SIZE_M: int(10, 1_000_000).default(250),
+  /** With REDIS_URL: positions are published to the other nodes in batches this often. */
+  POSITION_FEED_BATCH_MS: int(0, 5_000).default(50),
+  VEHICLE_LOW_FUEL_PERCENT: decimal(0, 100).default(15),
+  /** The low-fuel alarm re-arms only above this (hysteresis). */
+  VEHICLE_FUEL_REARM_PERCENT: decimal(0, 100).default(20),
+  /** `tracking:update` at most once per vehicle per this. */
+  VEHICLE_TRACKING_INTERVAL_MS: int(0, 60_000).default(1_000),
+  /** Leaving a geofence takes being this far outside it (no flapping on GPS jitter). */
+  GEOFENCE_MARGIN_M: int(0, 10_000).default(30),
+  /** Geofences created or deleted on another node are seen within this. */
+  GEOFENCE_REFRESH_MS: int(100, 3_600_000).default(5_000),
+  // --- end locations ---
+
+  // --- Notifications, push relay and emergency alerts (issue 7, PROTOCOL.md families D and E). ---
+  /** A burst to one user within this window goes out as its first notification, then one `notifications:batch` (0 = off). */
+  NOTIFICATION_BATCH_WINDOW_MS: int(0, 60_000).default(0),
+  /** Most recipients one `POST /api/notifications` may name. */
+  NOTIFICATION_BULK_MAX: int(1, 100_000).default(10_000),
+  /** Users without a live socket get a signed POST here (unset = no push). */
+  PUSH_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC-SHA256 key of `x-livegate-signature`; required with PUSH_WEBHOOK_URL. */
+  PUSH_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PUSH_MAX_ATTEMPTS: int(1, 50).default(6),
+  PUSH_RETRY_BASE_MS: int(10, 3_600_000).default(2_000),
+  PUSH_RETRY_MAX_MS: int(10, 86_400_000).default(300_000),
+  PUSH_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  PUSH_CONCURRENCY: int(1, 256).default(8),
+  /** How often each node looks for due push retries and abandoned claims (0 = never; tests drive it). */
+  PUSH_SWEEP_INTERVAL_MS: int(0, 600_000).default(1_000),
+  /** Unacknowledged alerts raised with `autoExpire` are not re-sent to admins after this. */
+  ALERT_AUTO_EXPIRE_S: int(1, 30 * 86_400).default(3_600),
+  /** Most unacknowledged alerts re-sent to an admin who connects. */
+  ALERT_REPLAY_LIMIT: int(0, 1_000).default(50),
+  // --- end notifications ---
+
+  // --- Payments and wallet (issue 6, PROTOCOL.md family C). ---
+  /** Added to the fare and charged to the passenger, percent of the fare ("10" = 10 %, at most two decimals). */
+  PAYMENT_PLATFORM_FEE_PERCENT: percentBp.prefault('10'),
+  /** The platform's share of the fare; the driver earns the rest ("15" = 15 %). */
+  PAYMENT_COMMISSION_PERCENT: percentBp.prefault('15'),
+  PAYMENT_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as SDG').default('SDG'),
+  /** How long a node holds a payment attempt before another may take it over; keep above PAYMENT_GATEWAY_TIMEOUT_MS. */
+  PAYMENT_CLAIM_TTL_MS: int(1_000, 3_600_000).default(60_000),
+  /** External gateways; unset = the method answers PAYMENT_METHOD_UNAVAILABLE. */
+  PAYMENT_EBS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PAYMENT_CYBERPAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC-SHA256 key of the gateways' `x-livegate-signature`; required with a gateway URL. */
+  PAYMENT_GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAYMENT_GATEWAY_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  // --- end payments ---
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -2,12 +2,32 @@ import type { z } from 'zod';
 import type { AckFn } from './ack.ts';
 import { connectionInbound, type ConnectionOutbound } from './families/connection.ts';
 import { usersInbound, type UsersOutbound } from './families/users.ts';
+// Family A, ride-hailing trips (issue 4).
+import { ridesInbound, type RidesOutbound } from './families/rides.ts';
+// Family B, locations and fleet (issue 5).
+import { locationsInbound, type LocationsOutbound } from './families/locations.ts';
+import { fleetInbound, type FleetOutbound } from './families/fleet.ts';
+// Families D and E, notifications and emergencies (issue 7).
+import { notificationsInbound, type NotificationsOutbound } from './families/notifications.ts';
+import { emergenciesInbound, type EmergenciesOutbound } from './families/emergencies.ts';
+// Family C, payments and wallet (issue 6).
+import { paymentsInbound, type PaymentsOutbound } from './families/payments.ts';
 import type { SocketRole } from './roles.ts';
 
 /** Every client→server event the gateway accepts, by name. */
 export const INBOUND = {
   ...connectionInbound,
   ...usersInbound,
+  // Family A, ride-hailing trips (issue 4).
+  ...ridesInbound,
+  // Family B, locations and fleet (issue 5).
+  ...locationsInbound,
+  ...fleetInbound,
+  // Families D and E, notifications and emergencies (issue 7).
+  ...notificationsInbound,
+  ...emergenciesInbound,
+  // Family C, payments and wallet (issue 6).
+  ...paymentsInbound,
 } as const;
 
 export type InboundEvent = keyof typeof INBOUND;
@@ -26,11 +46,21 @@ export type ClientToServerEvents = {
 };
 
 /** Socket.IO generic 2: what the server emits. */
-export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound {}
+export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound,
+  // Family A, ride-hailing trips (issue 4).
+  RidesOutbound,
+  // Family B, locations and fleet (issue 5).
+  LocationsOutbound, FleetOutbound,
+  // Families D and E, notifications and emergencies (issue 7).
+  NotificationsOutbound, EmergenciesOutbound,
+  // Family C, payments and wallet (issue 6).
+  PaymentsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {
   'profile:invalidate': (userId: string) => void;
+  // Family B (issue 5): a driver's trip changed on one node; the others drop their cached answer.
+  'locations:trip-changed': (driverId: string) => void;
 }
 
 /** Socket.IO generic 4: per-socket data, set once at handshake. */

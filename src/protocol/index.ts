@@ -10,3 +10,34 @@ export * from './events.ts';
 export * as schemas from './schemas.ts';
 export { USER_STATUSES, type UserStatus, type UserStatusChangedPayload, type ProfileUpdatedPayload } from './families/users.ts';
 export type { AuthenticatedPayload, AuthErrorPayload, ErrorEventPayload, ServerShutdownPayload } from './families/connection.ts';
+// Family A, ride-hailing trips (issue 4).
+export {
+  TRIP_STATUSES, TRIP_TYPES, PAYMENT_METHODS, REJECT_REASONS, CANCELLED_BY,
+  type TripStatus, type TripType, type PaymentMethod, type CancelledBy, type TripUnavailableReason, type TripSummary, type TripRoomData,
+  type NewTripAvailablePayload, type TripAcceptedPayload, type TripAssignmentConfirmedPayload, type TripCompletedPayload, type TripCancelledPayload,
+} from './families/rides.ts';
+export { tripSummaryBody, tripWithHistoryBody, cancelTripBody } from './families/rides-http.ts';
+// Family B, locations and fleet (issue 5).
+export {
+  gpsFix, coordinates, type GpsFix, type WirePosition, type DriverLocationPayload, type NearbyDriverEntry, type NearbyDriversPayload,
+} from './families/locations.ts';
+export {
+  VEHICLE_STATUSES, vehicleView, fleetLocation, createVehicleBody, patchVehicleBody, telemetryBody, telemetryResult,
+  createGeofenceBody, geofenceView, historyQuery, historyBody,
+  type VehicleStatus, type VehicleView, type FleetLocation, type GeofenceView, type GeofenceCrossingPayload, type HistoryBody,
+} from './families/fleet.ts';
+// Families D and E, notifications and emergencies (issue 7).
+export {
+  NOTIFICATION_TYPES, ANNOUNCEMENT_LEVELS, notificationInput, sendNotificationBody, sendNotificationResult,
+  type NotificationType, type AnnouncementLevel, type NotificationAction, type NotificationInput, type NotificationPayload,
+  type NotificationNewPayload, type InboxEntry, type NotificationListPayload, type SystemAnnouncementPayload,
+} from './families/notifications.ts';
+export {
+  ALERT_SEVERITIES, ALERT_STATUSES, alertLocation, createAlertBody, alertView, listAlertsQuery, alertList,
+  type AlertSeverity, type AlertPriority, type AlertStatus, type AlertLocation, type EmergencyAlertPayload, type EmergencyAlertAcknowledgedPayload,
+} from './families/emergencies.ts';
+// Family C, payments and wallet (issue 6).
+export {
+  walletCreditBody, walletCreditResult, walletView,
+  type PaymentReceipt, type PaymentProcessingPayload, type PaymentCompletedPayload, type PaymentFailedPayload, type PaymentReceivedPayload,
+} from './families/payments.ts';

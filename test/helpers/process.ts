@@ -40,7 +40,7 @@ export function runCli(args: string[], env: Record<string, string>): CliProcess 
 }
 
 /** Polls `url` until it answers 200; fails early with the process output if it exits first. */
-export async function waitForHttp(child: CliProcess, url: string, timeoutMs = 20_000): Promise<void> {
+export async function waitForHttp(child: CliProcess, url: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.proc.exitCode !== null) throw new Error(`process exited with ${child.proc.exitCode}\nstdout: ${child.stdout()}\nstderr: ${child.stderr()}`);

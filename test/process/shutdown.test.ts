@@ -95,7 +95,7 @@ describe('livegate start: development and production secrets', () => {
       const match = child.stdout().match(/Admin token[^:]*:\s+(\S+)/);
       assert.ok(match, 'banner with the admin token');
       return match[1]!;
-    }, 20_000, 50);
+    }, 90_000, 50);
     assert.match(child.stdout(), /DEVELOPMENT MODE/);
     assert.match(child.stdout(), /JWT_SECRET/);
     assert.ok(existsSync(join(dataDir, 'dev-jwt-secret')), 'the generated secret is kept in DATA_DIR');

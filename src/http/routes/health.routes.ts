@@ -6,8 +6,10 @@ import type { requireRole } from '../auth.ts';
 export interface HealthDeps {
   metrics: Metrics;
   isDraining: () => boolean;
-  /** Named dependency checks: true = up. */
+  /** Dependencies the node cannot serve without (database): down → /readyz fails. */
   checks: Record<string, () => Promise<boolean>>;
+  /** Dependencies whose loss degrades the node but leaves it serving (Redis): down → /api/health "degraded". */
+  optionalChecks?: Record<string, () => Promise<boolean>>;
   guard: ReturnType<typeof requireRole>;
 }
 
@@ -44,7 +46,7 @@ export function registerHealthRoutes(app: HttpApp, deps: HealthDeps): void {
       },
     },
     async () => {
-      const checks = await runChecks(deps.checks);
+      const checks = await runChecks({ ...deps.checks, ...deps.optionalChecks });
       const h = deps.metrics.health();
       const down = Object.values(checks).includes('down');
       return { ...h, status: down ? ('degraded' as const) : h.status, checks };

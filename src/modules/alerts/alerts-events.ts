@@ -1,0 +1,13 @@
+import type { Alert } from './alert-types.ts';
+
+/** What the alerts module reports; src/realtime/alert-delivery.ts turns these into emits. */
+export interface AlertsEvents {
+  /** `partyIds`: users of the verified trip other than the reporter, who get `emergency_alert` too. */
+  'alert.raised': { alert: Alert; partyIds: readonly string[] };
+  /** Published once per alert, by the acknowledgement that won. */
+  'alert.acknowledged': { alert: Alert };
+}
+
+export interface Publisher<M> {
+  publish<K extends keyof M>(type: K, payload: M[K]): void;
+}

@@ -1,0 +1,18 @@
+import type { FleetLocation, GeofenceCrossingPayload, VehicleView } from '../../protocol/families/fleet.ts';
+
+/**
+ * What the fleet module reports; src/realtime/fleet-delivery.ts turns these
+ * into emits to `vehicle:{id}`, `fleet` and `admins`.
+ */
+export interface FleetEvents {
+  /** Created, changed over HTTP, or a status/fuel report. `previousDriverId` lets delivery drop the old driver from the room. */
+  'vehicle.updated': { vehicle: VehicleView; previousDriverId: string | null };
+  'vehicle.moved': { vehicleId: string; location: FleetLocation };
+  /** Fuel fell below the threshold; once per crossing. */
+  'vehicle.low_fuel': { vehicleId: string; fuelLevel: number };
+  'geofence.crossed': { kind: 'enter' | 'exit'; payload: GeofenceCrossingPayload };
+}
+
+export interface Publisher<M> {
+  publish<K extends keyof M>(type: K, payload: M[K]): void;
+}

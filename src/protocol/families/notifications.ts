@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { defineInbound } from '../define.ts';
+import { id, isoTime, noPayload } from '../schemas.ts';
+
+/**
+ * Family D of PROTOCOL.md: notifications (seed 000 "Notification Events",
+ * seed 001 notification counts and mark-read, seed 003 `notifications:batch`,
+ * seed 004 `system-announcement`). A notification has one id; a bulk send
+ * shares it among its recipients, each of whom has their own read state.
+ */
+export const NOTIFICATION_TYPES = ['info', 'warning', 'error', 'success'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** Seed 004's announcement levels; a `success` broadcast is announced as `info`. */
+export const ANNOUNCEMENT_LEVELS = ['info', 'warning', 'error'] as const;
+export type AnnouncementLevel = (typeof ANNOUNCEMENT_LEVELS)[number];
+
+export const notificationId = z.uuid();
+
+const MAX_DATA_BYTES = 8 * 1024;
+/** Free-form JSON a client app interprets (`{ tripId, amount }`); bounded in keys and serialized size. */
+const jsonData = z
+  .record(z.string().min(1).max(64), z.unknown())
+  .refine((o) => Object.keys(o).length <= 50, 'at most 50 keys')
+  .refine((o) => JSON.stringify(o).length <= MAX_DATA_BYTES, `at most ${MAX_DATA_BYTES} bytes as JSON`);
+
+export const notificationAction = z.object({
+  label: z.string().trim().min(1).max(60),
+  action: z.string().trim().min(1).max(64),
+  data: jsonData.optional(),
+});
+export type NotificationAction = z.output<typeof notificationAction>;
+
+/**
+ * What a sender supplies (HTTP API and `notifyUser`). Seed 001 broadcasts
+ * carry only `{ message, type }`, so `title` may be empty.
+ */
+export const notificationInput = z.object({
+  type: z.enum(NOTIFICATION_TYPES).default('info'),
+  title: z.string().trim().max(200).default(''),
+  message: z.string().trim().min(1).max(2000),
+  data: jsonData.default({}),
+  actions: z.array(notificationAction).max(5).default([]),
+  /** Not delivered, counted or listed from this instant on. Must be in the future. */
+  expiresAt: isoTime.optional(),
+});
+export type NotificationInput = z.input<typeof notificationInput>;
+export type NotificationContent = z.output<typeof notificationInput>;
+
+/** `notification:mark-read` target: one id, or `"all"`. */
+const markTarget = z.union([notificationId, z.literal('all')]);
+
+export const notificationsInbound = {
+  /** Answers through the ack and with `notification:count { count }` (seed 001). */
+  'notification:request-count': defineInbound({
+    schema: noPayload,
+    audience: 'authenticated',
+    rate: 'default',
+  }),
+  /** Seed 001 sends a bare id; `"all"` and `{ notificationId }` are accepted too. Answers `{ marked, count }` and a fresh `notification:count`. */
+  'notification:mark-read': defineInbound({
+    schema: z.union([markTarget, z.object({ notificationId: markTarget }).transform((o) => o.notificationId)]),
+    audience: 'authenticated',
+    rate: 'default',
+  }),
+  /** New: the inbox, newest first, `limit` per page; pass the answer's `nextCursor` for the next page. */
+  'notification:list': defineInbound({
+    schema: z
+      .object({
+        cursor: z.string().max(18).regex(/^[1-9]\d{0,17}$/, 'expected a cursor from a previous answer').optional(),
+        limit: z.number().int().min(1).max(100).default(20),
+        unreadOnly: z.boolean().default(false),
+      })
+      .optional()
+      .transform((o) => o ?? { limit: 20, unreadOnly: false }),
+    audience: 'authenticated',
+    rate: 'default',
+  }),
+} as const;
+
+/** Seed 000's `notification` shape. `expiresAt` is null when the notification does not expire. */
+export interface NotificationPayload {
+  id: string;
+  type: NotificationType;
+  title: string;
+  message: string;
+  data: Record<string, unknown>;
+  actions: NotificationAction[];
+  timestamp: string;
+  expiresAt: string | null;
+}
+/** Seed 001's `notification:new`: the same, plus `_id` (its React example keys the list by `notif._id`). */
+export interface NotificationNewPayload extends NotificationPayload { _id: string }
+/** An inbox entry (`notification:list`). */
+export interface InboxEntry extends NotificationPayload { read: boolean; readAt: string | null }
+export interface NotificationListPayload { notifications: InboxEntry[]; nextCursor: string | null; unreadCount: number }
+/** Seed 004's global announcement; `timestamp` in epoch milliseconds as that document uses. */
+export interface SystemAnnouncementPayload { message: string; level: AnnouncementLevel; timestamp: number }
+
+export interface NotificationsOutbound {
+  notification: (p: NotificationPayload) => void;
+  'notification:new': (p: NotificationNewPayload) => void;
+  'notification:count': (p: { count: number }) => void;
+  'notification:broadcast': (p: NotificationPayload) => void;
+  /** Seed 003: a burst to one user within NOTIFICATION_BATCH_WINDOW_MS, after the first went out alone. */
+  'notifications:batch': (p: NotificationPayload[]) => void;
+  /** Seed 004 (family H publishes it too, with the same shape). */
+  'system-announcement': (p: SystemAnnouncementPayload) => void;
+}
+
+// --- HTTP (POST /api/notifications) ---
+
+/** Exactly one target: `userId`, `userIds` (one emit, one insert) or `broadcast: true`. */
+export const sendNotificationBody = z
+  .object({
+    userId: id.optional(),
+    userIds: z.array(id).min(1).max(100_000).optional(),
+    broadcast: z.literal(true).optional(),
+    notification: notificationInput,
+    /** Makes a retried send harmless: a second send with the same key creates nothing. Not for broadcasts. */
+    dedupeKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((b) => [b.userId !== undefined, b.userIds !== undefined, b.broadcast === true].filter(Boolean).length === 1, 'give exactly one of userId, userIds, broadcast: true')
+  .refine((b) => !(b.broadcast && b.dedupeKey), 'dedupeKey does not apply to broadcasts');
+export type SendNotificationBody = z.output<typeof sendNotificationBody>;
+
+export const sendNotificationResult = z.object({
+  /** The notification's id (shared by every recipient of a bulk send); null when `dedupeKey` had been used already. */
+  id: z.string().nullable(),
+  broadcast: z.boolean(),
+  /** Inbox entries created (0 for a broadcast, which is not stored). */
+  recipients: z.number().int(),
+});
+export type SendNotificationResult = z.output<typeof sendNotificationResult>;

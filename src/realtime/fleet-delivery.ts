@@ -1,0 +1,54 @@
+import type { DomainEvents } from '../core/domain-events.ts';
+import type { FleetEvents } from '../modules/fleet/index.ts';
+import type { FleetLocation } from '../protocol/families/fleet.ts';
+import type { Delivery } from './delivery.ts';
+import { Coalescer } from './location-delivery.ts';
+import { rooms, type LivegateServer } from './types.ts';
+
+/**
+ * Fleet events to rooms: vehicle changes to `vehicle:{id}` and `fleet`;
+ * `vehicle:location` coalesced like driver positions and `tracking:update`
+ * at most once per vehicle per `trackingIntervalMs`; low fuel to the
+ * vehicle's room, `fleet` and `admins`; geofence crossings to `fleet` and
+ * `admins`. A driver taken off a vehicle leaves its room.
+ *
+ * Positions here are not volatile, unlike a passenger's driver positions:
+ * Engine.IO drops a volatile packet whenever the socket has any write in
+ * flight, not only for slow clients, and a `fleet` subscriber receives many
+ * vehicles' updates in the same instant, so most would be lost. The
+ * coalescers bound what a slow dashboard can queue instead.
+ */
+export function deliverFleetEvents(
+  events: DomainEvents<FleetEvents>,
+  delivery: Delivery,
+  io: LivegateServer,
+  opts: { minIntervalMs: number; trackingIntervalMs: number },
+): { stop(): void } {
+  const positions = new Coalescer<FleetLocation>(opts.minIntervalMs, (vehicleId, location) => {
+    delivery.to(rooms.vehicle(vehicleId), 'vehicle:location', { vehicleId, location });
+  });
+  const tracking = new Coalescer<FleetLocation>(opts.trackingIntervalMs, (vehicleId, location) => {
+    delivery.to(rooms.fleet, 'tracking:update', { vehicleId, location });
+  });
+
+  events.on('vehicle.updated', ({ vehicle, previousDriverId }) => {
+    delivery.to([rooms.vehicle(vehicle.id), rooms.fleet], 'vehicle:updated', { vehicleId: vehicle.id, data: vehicle });
+    if (previousDriverId && previousDriverId !== vehicle.driverId) io.in(rooms.user(previousDriverId)).socketsLeave(rooms.vehicle(vehicle.id));
+  });
+  events.on('vehicle.moved', ({ vehicleId, location }) => {
+    positions.push(vehicleId, location);
+    tracking.push(vehicleId, location);
+  });
+  events.on('vehicle.low_fuel', ({ vehicleId, fuelLevel }) => {
+    delivery.to([rooms.vehicle(vehicleId), rooms.fleet, rooms.admins], 'vehicle:low-fuel', { vehicleId, fuelLevel });
+  });
+  events.on('geofence.crossed', ({ kind, payload }) => {
+    delivery.to([rooms.fleet, rooms.admins], kind === 'enter' ? 'geofence:enter' : 'geofence:exit', payload);
+  });
+  return {
+    stop() {
+      positions.stop();
+      tracking.stop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import type { Logger } from '../core/logger.ts';
+import { createRedisClient } from '../state/redis/redis-client.ts';
+import type { LivegateServer } from './types.ts';
+
+type AdapterFactory = RedisAdapterHandle['adapter'];
+
+export type AdapterKind = 'pubsub' | 'streams';
+
+export interface RedisAdapterHandle {
+  /** Pass to `io.adapter()`. */
+  adapter: NonNullable<Parameters<LivegateServer['adapter']>[0]>;
+  isReady(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The Socket.IO adapter across nodes (see docs/scaling.md for the choice):
+ * - `pubsub`: the official Redis adapter on sharded Pub/Sub (Redis 7), in
+ *   "static" subscription mode: two channels per namespace, subscribed once at
+ *   start, so rooms created while Redis is away need no re-subscription.
+ * - `streams`: the official Redis Streams adapter: every node reads one
+ *   stream, resuming from its last offset after an outage.
+ */
+export async function createRedisAdapter(url: string, kind: AdapterKind, log: Logger): Promise<RedisAdapterHandle> {
+  // Offline queue off (see createRedisClient): while Redis is down a publish
+  // fails at once, so the cluster adapter — which awaits the publish before
+  // delivering locally — keeps serving local sockets and nothing piles up.
+  const pub = await createRedisClient(url, log, { name: 'livegate-adapter-pub' });
+  if (kind === 'streams') {
+    return {
+      adapter: createStreamsAdapter(pub, { maxLen: 100_000, readCount: 500, blockTimeInMs: 2000, onlyPlaintext: true }) as unknown as AdapterFactory,
+      isReady: () => pub.isReady,
+      close: async () => void (await pub.close().catch(() => undefined)),
+    };
+  }
+  const sub = await createRedisClient(url, log, { name: 'livegate-adapter-sub' });
+  return {
+    adapter: createShardedAdapter(pub, sub, { subscriptionMode: 'static' }) as unknown as AdapterFactory,
+    isReady: () => pub.isReady && sub.isReady,
+    close: async () => {
+      await Promise.all([pub.close().catch(() => undefined), sub.close().catch(() => undefined)]);
+    },
+  };
+}
