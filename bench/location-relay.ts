@@ -125,6 +125,8 @@ const server = typeof flags.url === 'string'
   ? { proc: { pid: 0, kill: () => true, once: () => undefined } as unknown as ChildProcess, url: flags.url, port: 0, stop: async () => undefined }
   : typeof flags.profile === 'string' ? await spawnProfiled(env, flags.profile) : await spawnGateway(env);
 const pid = server.proc.pid!;
+// Whatever happens to this script, the gateway it started does not outlive it.
+process.once('exit', () => void (pid && server.proc.exitCode === null && server.proc.kill('SIGKILL')));
 const cpuOf = (p: number) => (p ? cpuSecondsOf(p) : 0);
 try {
   process.stderr.write(`gateway pid ${pid} (${pg ? 'PostgreSQL' : 'PGlite in memory'}); connecting ${DRIVERS * 3} sockets…\n`);
