@@ -232,6 +232,14 @@ try {
   process.stderr.write('draining…\n');
   await new Promise((r) => setTimeout(r, 3_000));
   const loaded = percentiles(await loadedPing, 200);
+  // The gateway's own view (prom-client defaults): time in major and minor GC since start.
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${await signToken(SECRET, { sub: 'bench', role: 'admin', ttl: '1h' })}` } })
+    .then((r) => r.text(), () => '');
+  const gc = (kind: string) => {
+    const sum = Number(metrics.match(new RegExp(`nodejs_gc_duration_seconds_sum\\{kind="${kind}"\\} ([0-9.e-]+)`))?.[1] ?? NaN);
+    const count = Number(metrics.match(new RegExp(`nodejs_gc_duration_seconds_count\\{kind="${kind}"\\} ([0-9]+)`))?.[1] ?? NaN);
+    return { count, totalS: +sum.toFixed(2), avgMs: +((sum / count) * 1000).toFixed(1) };
+  };
   const relay = percentiles(latencies, Math.min(receivedInWindow, latencies.length));
   const expected = sentInWindow * (1 + WATCHERS);
   const result = {
@@ -240,6 +248,7 @@ try {
     ...relay, sentInWindow, expectedDeliveries: expected, receivedDeliveries: receivedInWindow, lost: Math.max(0, expected - receivedInWindow),
     deliveriesPerS: Math.round(receivedInWindow / SECONDS), driverErrors: errors, maxSendLateMs: maxLateMs,
     serverCpuPctOfOneCore: cpuWindow.server, clientCpuPctOfOneCore: cpuWindow.client, serverRssMiB: pid ? +(rssOf(pid) / 2 ** 20).toFixed(0) : null,
+    gcSinceStart: { major: gc('major'), minor: gc('minor') },
     baselinePingIdle: idlePing, baselinePingLoaded: loaded, relayP50OverIdlePingP50: +(relay.p50ms / idlePing.p50ms).toFixed(1),
   };
   console.table([{ ...result, baselinePingIdle: `${idlePing.p50ms}/${idlePing.p99ms} ms`, baselinePingLoaded: `${loaded.p50ms}/${loaded.p99ms} ms` }]);

@@ -195,7 +195,7 @@ async function runFeed(points: DriverPoint[], seconds: number) {
 
 const fresh = () => population(Date.now());
 
-if (flags.cells) {
+if (flags.cells && !flags['grid-only']) {
   const rows = [];
   for (const cellSizeM of [125, 250, 500, 1_000, 2_000]) {
     const pts = fresh();
@@ -207,6 +207,10 @@ if (flags.cells) {
 
 const gridPts = fresh();
 const grid = runInProcess(build(new GridGeoIndex(), gridPts), gridPts, SECONDS, 1e9);
+if (flags['grid-only']) {
+  console.log(JSON.stringify(grid));
+  process.exit(0);
+}
 const linPts = fresh();
 // The scan takes milliseconds per query: a few hundred queries are plenty for its percentiles.
 const linear = runInProcess(build(new LinearGeoIndex(), linPts), linPts, SECONDS, 400);

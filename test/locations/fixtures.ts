@@ -47,7 +47,12 @@ export async function startTrip(server: TestServer, clock: ManualClock, opts: { 
   if (!asked.success) throw new Error(`trip_request refused: ${JSON.stringify(asked)}`);
   const offer = await offered;
   if (offer.tripId !== asked.data.tripId) throw new Error('offered another trip');
+  const told = next(passenger, 'trip_accepted');
+  told.catch(() => undefined);
   const accepted = await request(driver, 'trip_accept', { tripId: asked.data.tripId });
   if (!accepted.success) throw new Error(`trip_accept refused: ${JSON.stringify(accepted)}`);
+  // Positions are volatile: one that reaches the passenger's socket while
+  // `trip_accepted` is still being written to it would be dropped.
+  await told;
   return asked.data.tripId;
 }

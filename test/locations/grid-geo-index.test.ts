@@ -24,6 +24,7 @@ const globe: Region = { name: 'the whole globe', lat: 0, lon: 0, spread: 400 };
 const cases: { region: Region; cellSizeM: number; walk: boolean; maxRadiusM: number }[] = [
   ...[city, block, antimeridian, pole, globe].map((region) => ({ region, cellSizeM: 100, walk: false, maxRadiusM: 3_000_000 })),
   ...[city, block, antimeridian].map((region) => ({ region, cellSizeM: 250, walk: true, maxRadiusM: 6_000 })),
+  ...[city, block, antimeridian].map((region) => ({ region, cellSizeM: 400, walk: true, maxRadiusM: 6_000 })),
   { region: block, cellSizeM: 50, walk: true, maxRadiusM: 3_000 },
   ...[city, antimeridian, pole, globe].map((region) => ({ region, cellSizeM: 20_000, walk: true, maxRadiusM: 400_000 })),
 ];
