@@ -146,8 +146,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   locationEvents.on('location.driver_moved', ({ driverId, vehicleId, fix }) => {
     fleet.service.onDriverMoved(driverId, vehicleId, fix).catch((err: unknown) => log.warn({ err, driverId }, 'vehicle or geofence update failed'));
   });
-  // The pipeline caches a driver's profile: drop it when it changes (trips: below, once `io` exists).
-  events.on('user.profile_changed', ({ userId }) => locations.service.profileChanged(userId));
   // Families D and E, notifications and emergencies (issue 7): inboxes and the push relay (offline = no
   // socket anywhere in the cluster), trip milestones as notifications; alerts check trips through its API.
   const notificationEvents = new DomainEvents<NotificationsEvents>(log);
@@ -176,12 +174,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const delivery = new Delivery(io, metrics);
   const sessions = new Sessions({ io, registry, clock, metrics, log, nodeId: config.nodeId, maxConnectionsPerUser: config.limits.maxConnectionsPerUser });
   const identity = { verifier, users, clock };
-  // Profile caches on every node drop a changed profile.
-  const invalidateProfile = (userId: string) => {
+  // Profile caches on every node drop a changed profile (the users cache, and the location
+  // pipeline's copy of a driver's vehicle type).
+  const dropProfile = (userId: string) => {
     users.invalidate(userId);
+    locations.service.profileChanged(userId);
+  };
+  const invalidateProfile = (userId: string) => {
+    dropProfile(userId);
     if (shared.adapter || deps.clusterWorker) io.serverSideEmit('profile:invalidate', userId);
   };
-  io.on('profile:invalidate', (userId) => users.invalidate(userId));
+  io.on('profile:invalidate', dropProfile);
   const router = new EventRouter({
     handlers: createHandlers({ ...identity, sessions, onProfileChanged: invalidateProfile, trips: trips.service, locations: locations.service, fleet: fleet.service,
       notifications: notifications.service, alerts: alerts.service, // Families D and E (issue 7).

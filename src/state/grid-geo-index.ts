@@ -1,5 +1,6 @@
 import type { DriverPoint, GeoIndex, NearbyDriver, NearbyQuery } from './geo-index.ts';
-import { GridLevel, TopK, type LevelEntry } from './grid-level.ts';
+import { GridLevel, type LevelEntry } from './grid-level.ts';
+import { TopK } from './top-k.ts';
 
 /**
  * Chosen by measurement (`npm run bench:nearby -- --cells`, 100,000 drivers
@@ -93,8 +94,9 @@ export class GridGeoIndex implements GeoIndex {
     const top = this.top;
     top.n = 0;
     if (q.limit <= 0 || this.entries.size === 0 || !(q.radiusM >= 0)) return [];
+    top.start(q);
     const walked = this.grid.walk(q, top, this.scanWhenCheaper ? this.entries.size : Infinity);
-    if (!walked) for (const e of this.entries.values()) top.consider(e.cell.data, e.slot * 4, e, q);
+    if (!walked) for (const e of this.entries.values()) top.consider(e.cell.data, e.slot, e.cell.entries, q);
     const out: NearbyDriver[] = [];
     for (let i = 0; i < top.n; i++) {
       // A literal, not a spread: one object shape, no per-property copying.

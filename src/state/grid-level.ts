@@ -1,8 +1,6 @@
-import { distanceM, type DriverPoint, type NearbyQuery } from './geo-index.ts';
+import type { DriverPoint, NearbyQuery } from './geo-index.ts';
+import { EARTH_RADIUS_M, hav, RAD, type TopK } from './top-k.ts';
 
-/** The sphere `distanceM` uses; the bounds below must be exact on the same sphere. */
-export const EARTH_RADIUS_M = 6_371_008.8;
-const RAD = Math.PI / 180;
 
 /** A driver's place in the grid. */
 export interface LevelEntry {
@@ -20,12 +18,14 @@ export interface LevelEntry {
  * cell's candidates from one contiguous block and touches a driver's object
  * only when the driver makes the list.
  */
-class Cell {
+export class Cell {
   data = new Float64Array(16);
   entries: LevelEntry[] = [];
+  /** entries.length, kept here so a query reads it without touching the entries. */
+  n = 0;
 
   add(e: LevelEntry): void {
-    const n = this.entries.length;
+    const n = this.n++;
     if ((n + 1) * 4 > this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
@@ -48,6 +48,7 @@ class Cell {
       moved.slot = i;
     }
     this.entries.pop();
+    this.n--;
   }
 
   sync(e: LevelEntry): void {
@@ -58,55 +59,6 @@ class Cell {
     this.data[b + 2] = p.at;
     this.data[b + 3] = p.isAvailable ? 1 : 0;
   }
-}
-
-/**
- * The running query's best `limit` matches, sorted by (distance, driverId) as
- * `byDistance` orders them: reused arrays and a count, so a query allocates
- * nothing but its answer.
- */
-export class TopK {
-  readonly d: number[] = [];
-  readonly p: DriverPoint[] = [];
-  n = 0;
-
-  /** Candidates strictly farther than this cannot make the list. */
-  bound(q: NearbyQuery): number {
-    return this.n >= q.limit ? this.d[this.n - 1]! : q.radiusM;
-  }
-
-  offer(dist: number, point: DriverPoint, limit: number): void {
-    let n = this.n;
-    const full = n >= limit;
-    if (full && !before(dist, point.driverId, this.d[n - 1]!, this.p[n - 1]!.driverId)) return;
-    if (full) n--;
-    let j = n;
-    while (j > 0 && before(dist, point.driverId, this.d[j - 1]!, this.p[j - 1]!.driverId)) {
-      this.d[j] = this.d[j - 1]!;
-      this.p[j] = this.p[j - 1]!;
-      j--;
-    }
-    this.d[j] = dist;
-    this.p[j] = point;
-    this.n = n + 1;
-  }
-
-  /** `matches` (geo-index.ts) and the radius, then `offer`, with a cheap lower bound first. */
-  consider(data: Float64Array, b: number, entry: LevelEntry, q: NearbyQuery): void {
-    const lat = data[b]!;
-    // Great-circle distance is at least R·|Δlatitude|: skip the haversine for points
-    // that provably cannot make the list (strictly farther, so ties are unaffected).
-    if (Math.abs(lat - q.latitude) * RAD * EARTH_RADIUS_M > this.bound(q) * (1 + 1e-9) + 1e-6) return;
-    if (data[b + 2]! < q.freshSince || (q.availableOnly && data[b + 3] === 0)) return;
-    const p = entry.point;
-    if ((q.vehicleType !== undefined && p.vehicleType !== q.vehicleType) || q.exclude?.has(p.driverId)) return;
-    const dist = distanceM(q.latitude, q.longitude, lat, data[b + 1]!);
-    if (dist <= q.radiusM) this.offer(dist, p, q.limit);
-  }
-}
-
-function before(d: number, id: string, d2: number, id2: string): boolean {
-  return d < d2 || (d === d2 && id < id2);
 }
 
 /**
@@ -122,6 +74,7 @@ export class GridLevel {
   readonly cellDeg: number;
   readonly cellM: number;
   private readonly grid: (Map<number, Cell> | undefined)[];
+  private readonly bounds = new RingBounds();
 
   constructor(cellSizeM: number) {
     this.cols = 2 * Math.max(1, Math.round(180 / (cellSizeM / (EARTH_RADIUS_M * RAD))));
@@ -167,10 +120,13 @@ export class GridLevel {
 
   /**
    * Walks rings of cells outward from the query's cell, inside the exact
-   * bounding box of the search cap, offering candidates to `top`; stops when
-   * the next ring's proven lower distance bound exceeds the `limit`-th
-   * distance. Returns false without walking when the box holds more than
-   * `maxCells` cells (scanning every driver is then cheaper).
+   * bounding box of the search cap, offering candidates to `top`. Each cell
+   * is first checked against a proven lower bound of the distance to any
+   * point in it (in haversine terms: hav(Δφ-gap) + cos φ·cos φ-band·hav(Δλ-gap)),
+   * so cells outside the current bound are skipped without a lookup, and the
+   * walk ends at the first ring with no cell inside the bound (farther rings
+   * are farther still). Returns false without walking when the box holds more
+   * than `maxCells` cells (scanning every driver is then cheaper).
    */
   walk(q: NearbyQuery, top: TopK, maxCells: number): boolean {
     const capRad = q.radiusM / EARTH_RADIUS_M;
@@ -193,47 +149,55 @@ export class GridLevel {
       if (to - from + 1 < this.cols) [dxMin, dxMax] = [from, to];
     }
     if ((dyMax - dyMin + 1) * (dxMax - dxMin + 1) > maxCells) return false;
-    // Any point within the radius has |latitude| <= phiMax: the lower bound of a
-    // point `gap` columns away uses the narrowest column width it can have.
-    const cosMax = Math.cos(Math.min(90, Math.max(Math.abs(latMin), Math.abs(latMax))) * RAD);
-    const cellRad = this.cellDeg * RAD;
     const kMax = Math.max(-dyMin, dyMax, -dxMin, dxMax);
+    const b = this.bounds;
+    b.reset(q, r0, c0, this.cellDeg, top.cosQ * top.cosBand);
     for (let k = 0; k <= kMax; k++) {
-      if (k >= 2 && top.n >= q.limit) {
-        const gap = (k - 1) * cellRad;
-        const lbLat = EARTH_RADIUS_M * gap;
-        const lbLon = 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, cosMax * Math.sin(Math.min(Math.PI, gap) / 2)));
-        // Strict: a point at exactly the k-th distance could still win the driverId tie-break.
-        if (Math.min(lbLat, lbLon) * (1 - 1e-9) - 1e-6 > top.d[q.limit - 1]!) break;
-      }
-      this.visitRing(k, r0, c0, dyMin, dyMax, dxMin, dxMax, q, top);
+      b.ring(k);
+      if (!this.visitRing(k, r0, c0, dyMin, dyMax, dxMin, dxMax, q, top) && k > 0 && !b.wrapped) break;
     }
     return true;
   }
 
-  private visitRing(k: number, r0: number, c0: number, dyMin: number, dyMax: number, dxMin: number, dxMax: number, q: NearbyQuery, top: TopK): void {
-    if (k === 0) return this.visit(this.grid[r0], c0, q, top);
+  /** Visits ring k's cells within the box; false when none of them is within the bound. */
+  private visitRing(k: number, r0: number, c0: number, dyMin: number, dyMax: number, dxMin: number, dxMax: number, q: NearbyQuery, top: TopK): boolean {
+    const b = this.bounds;
+    if (k === 0) {
+      this.visit(this.grid[r0], c0, q, top);
+      return true;
+    }
+    let inside = false;
     const xFrom = Math.max(-k, dxMin);
     const xTo = Math.min(k, dxMax);
-    if (-k >= dyMin) {
-      const row = this.grid[r0 - k];
-      if (row) for (let dx = xFrom; dx <= xTo; dx++) this.visit(row, c0 + dx, q, top);
-    }
-    if (k <= dyMax) {
-      const row = this.grid[r0 + k];
-      if (row) for (let dx = xFrom; dx <= xTo; dx++) this.visit(row, c0 + dx, q, top);
+    for (let dy = -k; dy <= k; dy += 2 * k) {
+      if (dy < dyMin || dy > dyMax) continue;
+      const row = this.grid[r0 + dy];
+      const a = b.lat(dy);
+      for (let dx = xFrom; dx <= xTo; dx++) {
+        if (a + b.c * b.lon(dx) > top.havBound) continue;
+        inside = true;
+        if (row) this.visit(row, c0 + dx, q, top);
+      }
     }
     const yFrom = Math.max(-k + 1, dyMin);
     const yTo = Math.min(k - 1, dyMax);
-    if (-k >= dxMin) for (let dy = yFrom; dy <= yTo; dy++) this.visit(this.grid[r0 + dy], c0 - k, q, top);
-    if (k <= dxMax) for (let dy = yFrom; dy <= yTo; dy++) this.visit(this.grid[r0 + dy], c0 + k, q, top);
+    for (let dx = -k; dx <= k; dx += 2 * k) {
+      if (dx < dxMin || dx > dxMax) continue;
+      const lon = b.c * b.lon(dx);
+      for (let dy = yFrom; dy <= yTo; dy++) {
+        if (b.lat(dy) + lon > top.havBound) continue;
+        inside = true;
+        this.visit(this.grid[r0 + dy], c0 + dx, q, top);
+      }
+    }
+    return inside;
   }
 
   private visit(row: Map<number, Cell> | undefined, col: number, q: NearbyQuery, top: TopK): void {
     const cell = row?.get(this.wrap(col));
     if (!cell) return;
-    const { data, entries } = cell;
-    for (let i = 0; i < entries.length; i++) top.consider(data, i * 4, entries[i]!, q);
+    const { data, entries, n } = cell;
+    for (let i = 0; i < n; i++) top.consider(data, i, entries, q);
   }
 
   private wrap(col: number): number {
@@ -246,5 +210,59 @@ export class GridLevel {
     let cell = cells.get(col);
     if (!cell) cells.set(col, (cell = new Cell()));
     return cell;
+  }
+}
+
+/**
+ * Lower bounds, in haversine terms, of the latitude and longitude gap between
+ * the query point and the cells `dy` rows / `dx` columns away, filled one ring
+ * at a time (four sines per ring) and reused across queries.
+ */
+class RingBounds {
+  private readonly north: number[] = [];
+  private readonly south: number[] = [];
+  private readonly east: number[] = [];
+  private readonly west: number[] = [];
+  /** cos φ(query) × least cos φ within the radius: the weight of a longitude gap. */
+  c = 0;
+  /** Some column is so far round that its bound was dropped: rings no longer grow monotonically. */
+  wrapped = false;
+  private cellRad = 0;
+  private below = 0;
+  private above = 0;
+  private left = 0;
+  private right = 0;
+
+  reset(q: NearbyQuery, r0: number, c0: number, cellDeg: number, c: number): void {
+    this.cellRad = cellDeg * RAD;
+    this.c = c;
+    this.wrapped = false;
+    // The query's offsets from its own cell's edges, in radians (never negative).
+    this.below = Math.max(0, (q.latitude + 90 - r0 * cellDeg) * RAD);
+    this.above = Math.max(0, this.cellRad - this.below);
+    this.left = Math.max(0, (q.longitude + 180 - c0 * cellDeg) * RAD);
+    this.right = Math.max(0, this.cellRad - this.left);
+  }
+
+  ring(k: number): void {
+    if (k === 0) {
+      this.north[0] = this.south[0] = this.east[0] = this.west[0] = 0;
+      return;
+    }
+    const span = (k - 1) * this.cellRad;
+    this.north[k] = hav(span + this.above);
+    this.south[k] = hav(span + this.below);
+    // A column more than half the globe away may be nearer the other way round: no bound from it.
+    if (span + this.cellRad + this.cellRad > Math.PI) this.wrapped = true;
+    this.east[k] = this.wrapped ? 0 : hav(span + this.right);
+    this.west[k] = this.wrapped ? 0 : hav(span + this.left);
+  }
+
+  lat(dy: number): number {
+    return dy >= 0 ? this.north[dy]! : this.south[-dy]!;
+  }
+
+  lon(dx: number): number {
+    return dx >= 0 ? this.east[dx]! : this.west[-dx]!;
   }
 }

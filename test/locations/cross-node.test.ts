@@ -57,6 +57,24 @@ describe('nearby drivers across nodes (Redis position feed)', { skip: cluster ? 
     await eventually(async () => assert.deepEqual((await nearbyOn(admin2)).map((d) => [d.driverId, d.isAvailable]), [['xn-d', true]]));
   });
 
+  test('a vehicle type changed through node 2 is used by node 1 from the driver\'s next fix', async () => {
+    const byType = async (vehicleType: string) => {
+      const answer = await request<NearbyDriversPayload>(admin2, 'get_nearby_drivers', { location: CENTRE, radius: 5_000, limit: 20, vehicleType });
+      assert.ok(answer.success, JSON.stringify(answer));
+      return answer.data.drivers.map((d) => d.driverId);
+    };
+    const vehicle = (type: string) => ({ make: 'Toyota', model: 'Hiace', year: 2020, color: 'white', plateNumber: 'KH-1234', type });
+    await createProfile(node2, { id: 'xn-d', role: 'driver', name: 'Mohamed Ali', rating: 4.9, vehicle: vehicle('sedan') });
+    await request(driver, 'driver_location_update', fix(now(), north(CENTRE, 260)));
+    await eventually(async () => assert.deepEqual(await byType('sedan'), ['xn-d']));
+    await createProfile(node2, { id: 'xn-d', role: 'driver', name: 'Mohamed Ali', rating: 4.9, vehicle: vehicle('van') });
+    await eventually(async () => {
+      await request(driver, 'driver_location_update', fix(now(), north(CENTRE, 270)));
+      assert.deepEqual(await byType('van'), ['xn-d']);
+    });
+    assert.deepEqual(await byType('sedan'), []);
+  });
+
   test('a node started later knows the drivers at once, before their next fix', async () => {
     const node3 = await c.addNode();
     const admin3 = await node3.client('xn-admin3', 'admin');

@@ -9,12 +9,14 @@ const STALE_AFTER_MS = 60_000;
 const TYPES = ['sedan', 'suv', 'van'] as const;
 
 /** A region: a centre and how far points and queries stray from it (degrees). */
-interface Region { name: string; lat: number; lon: number; spread: number }
+interface Region { name: string; lat: number; lon: number; spread: number; spots?: boolean }
 const city: Region = { name: 'a city', lat: 15.5, lon: 32.55, spread: 0.3 };
 const block: Region = { name: 'a dense district', lat: 15.5, lon: 32.55, spread: 0.02 };
 const antimeridian: Region = { name: 'the antimeridian', lat: -17, lon: 179.9, spread: 0.5 };
 const pole: Region = { name: 'near a pole', lat: 89.2, lon: 0, spread: 1.5 };
 const globe: Region = { name: 'the whole globe', lat: 0, lon: 0, spread: 400 };
+/** Drivers and queries on a few shared spots: many exact distance ties at every bound. */
+const spots: Region = { name: 'a few shared spots (ties)', lat: 48.85, lon: 2.35, spread: 0.004, spots: true };
 
 /**
  * Cell sizes and radii to try. `walk` forbids the scan fallback, so the ring
@@ -26,11 +28,12 @@ const cases: { region: Region; cellSizeM: number; walk: boolean; maxRadiusM: num
   ...[city, block, antimeridian].map((region) => ({ region, cellSizeM: 250, walk: true, maxRadiusM: 6_000 })),
   ...[city, block, antimeridian].map((region) => ({ region, cellSizeM: 400, walk: true, maxRadiusM: 6_000 })),
   { region: block, cellSizeM: 50, walk: true, maxRadiusM: 3_000 },
+  { region: spots, cellSizeM: 250, walk: true, maxRadiusM: 2_000 },
   ...[city, antimeridian, pole, globe].map((region) => ({ region, cellSizeM: 20_000, walk: true, maxRadiusM: 400_000 })),
 ];
 
 /** Uniform offsets (fast-check's doubles crowd around 0 and the extremes), plus those edge cases now and then. */
-const offset = (spread: number) => fc.oneof(
+const offset = (spread: number, spots = false) => spots ? fc.constantFrom(-spread, -spread / 4, 0, spread / 2) : fc.oneof(
   { arbitrary: fc.integer({ min: -1_000_000, max: 1_000_000 }).map((i) => (i / 1_000_000) * spread), weight: 9 },
   { arbitrary: fc.double({ min: -spread, max: spread, noNaN: true }), weight: 1 },
 );
@@ -41,8 +44,8 @@ const wrapLon = (x: number) => ((((x + 180) % 360) + 360) % 360) - 180;
 function pointArb(region: Region, ids: number) {
   return fc.record({
     id: fc.integer({ min: 0, max: ids - 1 }),
-    dLat: offset(region.spread),
-    dLon: offset(region.spread),
+    dLat: offset(region.spread, region.spots),
+    dLon: offset(region.spread, region.spots),
     ageMs: fc.integer({ min: 0, max: 2 * STALE_AFTER_MS }),
     isAvailable: fc.boolean(),
     type: fc.constantFrom(...TYPES),
@@ -69,8 +72,8 @@ function opsArb(region: Region) {
 
 function queryArb(region: Region, maxRadiusM: number) {
   return fc.record({
-    dLat: offset(region.spread),
-    dLon: offset(region.spread),
+    dLat: offset(region.spread, region.spots),
+    dLon: offset(region.spread, region.spots),
     radiusM: fc.oneof(fc.integer({ min: 0, max: Math.min(2_000, maxRadiusM) }), fc.integer({ min: 0, max: Math.min(60_000, maxRadiusM) }), fc.integer({ min: 0, max: maxRadiusM })),
     limit: fc.integer({ min: 0, max: 60 }),
     availableOnly: fc.boolean(),
