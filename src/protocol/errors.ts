@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   INTERNAL_ERROR: { status: 500, message: 'Internal server error', howToSolve: 'Retry; if it persists, the server log has the details (503: a dependency is down).' },
   UNKNOWN_EVENT: { status: 404, message: 'Unknown event', howToSolve: 'Check the event name against the event reference.' },
   CONFLICT: { status: 409, message: 'Conflict', howToSolve: 'The request conflicts with stored data (for example an idempotency key reused with another body).' },
+  PAYMENT_DECLINED: { status: 402, message: 'Payment declined', howToSolve: 'The payment gateway refused the charge: choose one of `alternativePaymentMethods`.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

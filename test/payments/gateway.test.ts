@@ -41,11 +41,11 @@ describe('external gateways (ebs configured, cyberpay not) against a gateway on 
     assert.deepEqual(await ledgerProblems(server.app.db), []);
   });
 
-  test('decline: non-retryable, alternatives offered; an unconfigured method is PAYMENT_METHOD_UNAVAILABLE; cash then settles', async () => {
+  test('decline: PAYMENT_DECLINED, non-retryable, alternatives offered; an unconfigured method is PAYMENT_METHOD_UNAVAILABLE; cash then settles', async () => {
     gateway.setMode('decline');
     const { tripId, passenger, outcome } = await ebsTrip();
     const f = outcome as PaymentFailedPayload;
-    assert.deepEqual(f.error, { code: 'PAYMENT_METHOD_UNAVAILABLE', message: 'Payment declined by ebs', retryable: false });
+    assert.deepEqual(f.error, { code: 'PAYMENT_DECLINED', message: 'Payment declined by ebs', retryable: false });
     assert.deepEqual(f.alternativePaymentMethods, ['wallet', 'cash']);
     const cyber = await request<PaymentFailedPayload>(passenger, 'process_payment', { tripId, paymentMethod: 'cyberpay' });
     assert.ok(cyber.success && cyber.data.status === 'failed' && cyber.data.error.code === 'PAYMENT_METHOD_UNAVAILABLE', JSON.stringify(cyber));

@@ -140,7 +140,7 @@ export class PaymentsService {
     if (outcome.kind === 'declined') {
       return outcome.insufficientFunds
         ? this.failed(p, { code: 'INSUFFICIENT_FUNDS', message: 'Insufficient balance in your account', retryable: true }, source)
-        : this.failed(p, { code: 'PAYMENT_METHOD_UNAVAILABLE', message: `Payment declined by ${p.method}`, retryable: false }, source);
+        : this.failed(p, { code: 'PAYMENT_DECLINED', message: `Payment declined by ${p.method}`, retryable: false }, source);
     }
     if (outcome.kind === 'unknown') return this.unknown(p, `Payment gateway did not answer (${outcome.reason})`, source);
     return this.commit(p, [{ account: accounts.clearing(p.method), amountMinor: -p.totalMinor }, { account: accounts.earnings(p.driverId), amountMinor: p.driverEarningsMinor }, ...fees], true, source);
