@@ -12,6 +12,7 @@ import { registerUsersRoutes } from './http/routes/users.routes.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
 import { UsersRepository, UsersService, type UsersEvents } from './modules/users/index.ts';
 import { Metrics } from './observability/metrics.ts';
+import { DEFAULT_SLOW_CLIENT_LIMITS, SlowClients } from './realtime/slow-clients.ts';
 import { Delivery } from './realtime/delivery.ts';
 import { EventRouter } from './realtime/event-router.ts';
 import { createHandlers } from './realtime/handlers/index.ts';
@@ -75,6 +76,8 @@ export interface App {
   readonly db: Database;
   readonly metrics: Metrics;
   readonly sessions: Sessions;
+  /** Sockets that are behind; positions skip them (tests call `sweep()`). */
+  readonly slowClients: SlowClients;
   readonly users: UsersService;
   // Family A, ride-hailing trips (issue 4): tests call `trips.sweep()`; the location pipeline uses `activeTrips` and `geo`.
   readonly trips: TripsService;
@@ -172,6 +175,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   if (shared.adapter) io.adapter(shared.adapter.adapter);
   else if (deps.clusterWorker) io.adapter(createClusterAdapter());
   const delivery = new Delivery(io, metrics);
+  // Positions skip sockets that are behind (slow-clients.ts).
+  const slowClients = new SlowClients(io, DEFAULT_SLOW_CLIENT_LIMITS, metrics.counter('livegate_slow_client_episodes_total', 'Times a socket fell behind and positions began to skip it'));
   const sessions = new Sessions({ io, registry, clock, metrics, log, nodeId: config.nodeId, maxConnectionsPerUser: config.limits.maxConnectionsPerUser });
   const identity = { verifier, users, clock };
   // Profile caches on every node drop a changed profile (the users cache, and the location
@@ -262,6 +267,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     await http.close();
     // Family B (issue 5): stop emitting, then write buffered history and positions before the database closes.
     locationDelivery.stop();
+    slowClients.stop();
     fleetDelivery.stop();
     await positionFeed?.stop();
     await locations.stop();
@@ -275,7 +281,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   };
 
   return {
-    config, log, http, io, db, metrics, sessions, users,
+    config, log, http, io, db, metrics, sessions, slowClients, users,
     trips: trips.service, activeTrips: trips.activeTrips, geo: geoIndex, // Family A (issue 4).
     driverTracks, locations, fleet, // Family B (issue 5).
     notifications, alerts: alerts.service, // Families D and E (issue 7).

@@ -1,5 +1,5 @@
 import type { Metrics } from '../observability/metrics.ts';
-import type { LivegateServer, OutArgs, OutEvent } from './types.ts';
+import { rooms, type LivegateServer, type OutArgs, type OutEvent } from './types.ts';
 
 /**
  * The one place server→client emits leave the gateway. Domain projections call
@@ -18,9 +18,13 @@ export class Delivery {
     this.metrics.eventSent(event);
   }
 
-  /** Dropped rather than queued for a slow client (positions). */
+  /**
+   * Skipped rather than queued for a client that is behind (positions): see
+   * slow-clients.ts for why this is not Socket.IO's `volatile` flag.
+   */
   volatileTo<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
-    this.io.volatile.to(target as string | string[]).emit(event, ...args);
+    if (Array.isArray(target) && target.length === 0) return;
+    this.io.to(target as string | string[]).except(rooms.slowClients).emit(event, ...args);
     this.metrics.eventSent(event);
   }
 

@@ -12,11 +12,10 @@ import { rooms, type LivegateServer } from './types.ts';
  * vehicle's room, `fleet` and `admins`; geofence crossings to `fleet` and
  * `admins`. A driver taken off a vehicle leaves its room.
  *
- * Positions here are not volatile, unlike a passenger's driver positions:
- * Engine.IO drops a volatile packet whenever the socket has any write in
- * flight, not only for slow clients, and a `fleet` subscriber receives many
- * vehicles' updates in the same instant, so most would be lost. The
- * coalescers bound what a slow dashboard can queue instead.
+ * Positions (`vehicle:location`, `tracking:update`) go out like a driver's
+ * positions: coalesced, and skipped for a client that is behind
+ * (slow-clients.ts) — a `fleet` dashboard receives many vehicles' updates in
+ * the same instant, which Socket.IO's own `volatile` flag would mostly drop.
  */
 export function deliverFleetEvents(
   events: DomainEvents<FleetEvents>,
@@ -25,10 +24,10 @@ export function deliverFleetEvents(
   opts: { minIntervalMs: number; trackingIntervalMs: number },
 ): { stop(): void } {
   const positions = new Coalescer<FleetLocation>(opts.minIntervalMs, (vehicleId, location) => {
-    delivery.to(rooms.vehicle(vehicleId), 'vehicle:location', { vehicleId, location });
+    delivery.volatileTo(rooms.vehicle(vehicleId), 'vehicle:location', { vehicleId, location });
   });
   const tracking = new Coalescer<FleetLocation>(opts.trackingIntervalMs, (vehicleId, location) => {
-    delivery.to(rooms.fleet, 'tracking:update', { vehicleId, location });
+    delivery.volatileTo(rooms.fleet, 'tracking:update', { vehicleId, location });
   });
 
   events.on('vehicle.updated', ({ vehicle, previousDriverId }) => {

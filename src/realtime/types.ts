@@ -20,9 +20,11 @@ export const rooms = {
   booking: (bookingId: string) => `booking:${bookingId}`,
   chat: (roomId: string) => `chat:${roomId}`,
   event: (eventId: string) => `event:${eventId}`,
+  /** This node's sockets whose outbound backlog is over the limit (slow-clients.ts): positions skip them. */
+  slowClients: 'slow-clients',
 } as const;
 
 /** Rooms a socket is put in by the server and may not leave. */
 export function isAutomaticRoom(room: string, socket: Pick<LivegateSocket, 'id'>): boolean {
-  return room === socket.id || room.startsWith('user:') || room === rooms.drivers || room === rooms.admins;
+  return room === socket.id || room.startsWith('user:') || room === rooms.drivers || room === rooms.admins || room === rooms.slowClients;
 }
