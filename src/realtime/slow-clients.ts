@@ -10,7 +10,7 @@ export interface SlowClientLimits {
   maxQueuedPackets: number;
 }
 
-export const DEFAULT_SLOW_CLIENT_LIMITS: SlowClientLimits = { intervalMs: 200, maxBufferedBytes: 256 * 1024, maxQueuedPackets: 64 };
+export const DEFAULT_SLOW_CLIENT_LIMITS: SlowClientLimits = { intervalMs: 500, maxBufferedBytes: 256 * 1024, maxQueuedPackets: 64 };
 
 /** The parts of Engine.IO's socket this reads; they are not in its public types. */
 interface EngineInternals {
