@@ -12,22 +12,30 @@
  *   2. trip_request → the last of the first wave's 20 `new_trip_available`, one at a time (p50/p99);
  *   3. sustained trip requests/s: `passengers` loops of request → offers → cancel → `trip_unavailable`.
  * Goal: p99 ≤ 50 ms for (2).
+ * Runs on PGlite, then on a throwaway PostgreSQL (fsync off) when its binaries are installed
+ * (`--storage pglite|postgres|both`, default both; DATABASE_URL set → that server is used).
+ * `--quick`: 100 samples, 3 s of load, 100 driver sockets (the suite's smoke mode).
+ * Ends with the suite's BENCH_RESULT line (bench/lib/result.ts).
  */
 import { spawn } from 'node:child_process';
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signToken } from '../src/auth/token-signer.ts';
 import { parseFlags } from '../src/cli/args.ts';
+import { findPostgresBin, startPostgres } from '../test/helpers/postgres.ts';
+import { report, type BenchGoal, type BenchRow } from './lib/result.ts';
 import { WireClient } from './lib/wire-client.ts';
 
 const flags = parseFlags(process.argv.slice(2));
-const num = (name: string, def: number) => Number(flags[name] ?? def);
+const QUICK = flags.quick === true;
+const num = (name: string, def: number, quickDef = def) => Number(flags[name] ?? (QUICK ? quickDef : def));
 const DRIVERS = num('drivers', 10_000);
-const SOCKETS = num('sockets', 200);
+const SOCKETS = num('sockets', 200, 100);
 const PASSENGERS = num('passengers', 20);
-const SAMPLES = num('samples', 300);
-const SECONDS = num('seconds', 10);
+const SAMPLES = num('samples', 300, 100);
+const SECONDS = num('seconds', 10, 3);
 const WAVE = 20;
 const HOTSPOTS = Math.max(1, Math.floor(SOCKETS / WAVE));
 const CENTER = { latitude: 15.5007, longitude: 32.5532 };
@@ -46,7 +54,7 @@ const offset = (p: { latitude: number; longitude: number }, northM: number, east
 });
 
 if (flags.serve) await serve();
-else await measure();
+else await measureAll();
 
 /** Child process: the gateway with a seeded index. Prints `READY <port>`. */
 async function serve(): Promise<void> {
@@ -89,10 +97,68 @@ function bounded<T>(promise: Promise<T>, what: string, ms = 15_000): Promise<T> 
 }
 type Waiter = { tripId: string; need: number; seen: number; done: () => void };
 
-async function measure(): Promise<void> {
+type Measured = Awaited<ReturnType<typeof run>>;
+
+/** Runs the measurement on each storage and prints the suite's result line. */
+async function measureAll(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg();
+  const storage = String(flags.storage ?? 'both');
+  const rows: BenchRow[] = [];
+  const goals: BenchGoal[] = [];
+  const ratios: Record<string, number | null> = {};
+  const notes: string[] = [];
+  const storages: { name: string; url: () => Promise<{ url?: string; stop: () => Promise<void> } | null> }[] = [];
+  if (storage !== 'postgres') storages.push({ name: 'PGlite', url: async () => ({ stop: async () => undefined }) });
+  if (storage !== 'pglite') {
+    const external = process.env.DATABASE_URL;
+    if (external) storages.push({ name: 'PostgreSQL', url: async () => ({ url: external, stop: async () => undefined }) });
+    else if (findPostgresBin()) storages.push({ name: 'PostgreSQL', url: startPostgres });
+    else notes.push('PostgreSQL binaries not found: no PostgreSQL row.');
+  }
+  for (const { name, url } of storages) {
+    console.error(`dispatch on ${name}: ${DRIVERS} drivers, ${SOCKETS} driver sockets, ${SAMPLES} samples, ${SECONDS} s of load`);
+    const db = await url().catch((err: Error) => (notes.push(`${name}: could not start: ${err.message}`), null));
+    if (!db) continue;
+    try {
+      const m = await measure(db.url);
+      rows.push({
+        impl: 'livegate', variant: name, valid: m.samples >= SAMPLES,
+        metrics: {
+          dispatchP50Ms: m.dispatchP50Ms, dispatchP99Ms: m.dispatchP99Ms, dispatchP999Ms: m.dispatchP999Ms, dispatchMaxMs: m.dispatchMaxMs,
+          pingP50Ms: m.pingP50Ms, pingP99Ms: m.pingP99Ms, loadedP50Ms: m.loadedP50Ms, loadedP99Ms: m.loadedP99Ms, tripRequestsPerS: m.tripRequestsPerS, drivers: m.drivers,
+        },
+      });
+      ratios[`dispatch/ping p99 (${name})`] = m.p99VsPing;
+      goals.push({ name: `dispatch p99 (${name})`, target: '≤ 50 ms', value: m.dispatchP99Ms, unit: 'ms', met: m.dispatchP99Ms <= 50 });
+    } catch (err) {
+      rows.push({ impl: 'livegate', variant: name, valid: false, metrics: { dispatchP99Ms: null }, note: `run failed: ${(err as Error).message}` });
+      goals.push({ name: `dispatch p99 (${name})`, target: '≤ 50 ms', value: null, unit: 'ms', met: false });
+    } finally {
+      await db.stop();
+    }
+  }
+  report({
+    scenario: 'dispatch', title: `Dispatch at ${DRIVERS.toLocaleString('en-US')} drivers`, quick: QUICK,
+    command: `node --import tsx bench/dispatch.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    headline: { metric: 'dispatchP99Ms', unit: 'ms', higherIsBetter: false },
+    rows, ratios, goals, load: { start: loadStart, end: loadavg() }, startedAt,
+    durationS: Math.round((Date.now() - Date.parse(startedAt)) / 100) / 10,
+    notes: [
+      `trip_request → the last of the first wave's ${WAVE} new_trip_available, one request in flight; ping → pong on the same connections is the baseline; "loaded" is ${PASSENGERS} passengers in closed request/cancel loops.`,
+      'PostgreSQL here is a throwaway local server with fsync and synchronous_commit off.',
+      ...notes,
+    ],
+  });
+}
+
+async function measure(databaseUrl: string | undefined): Promise<Measured> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', ...process.argv.slice(2)], {
     env: {
-      ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory', LOG_LEVEL: 'warn', JWT_SECRET: SECRET,
+      ...env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory', LOG_LEVEL: 'warn', JWT_SECRET: SECRET,
       HEARTBEAT_INTERVAL_MS: '0', CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', RATE_LIMIT_DEFAULT: '0', SHUTDOWN_DRAIN_MS: '0',
       // Positions are seeded once: keep them fresh for the whole run.
       DRIVER_STALE_AFTER_S: '3600', TRIP_OFFERS_PER_WAVE: String(WAVE),
@@ -106,13 +172,13 @@ async function measure(): Promise<void> {
   const [, port, indexSize] = ready.split(' ');
   const url = `http://127.0.0.1:${port}`;
   try {
-    await run(url, Number(indexSize));
+    return await run(url, Number(indexSize));
   } finally {
     child.kill('SIGKILL');
   }
 }
 
-async function run(url: string, indexSize: number): Promise<void> {
+async function run(url: string, indexSize: number) {
   // Drivers: count offers and withdrawals per trip, wake whoever waits for them.
   const offerWaiters = new Map<string, Waiter>();
   const withdrawWaiters = new Map<string, Waiter>();
@@ -204,6 +270,7 @@ async function run(url: string, indexSize: number): Promise<void> {
   };
   console.log(JSON.stringify(result));
   for (const c of [...drivers, ...passengers]) c.close();
+  return { ...result, dispatchP999Ms: ms(tripHist, 99.9), dispatchMaxMs: +(tripHist.max / 1000).toFixed(2), samples: tripHist.count };
 }
 
 /** Connects `n` raw-WebSocket clients in batches; `onEvent` gets the client's index. */

@@ -2,6 +2,7 @@
  * Nearby-driver query latency while the index absorbs position updates.
  *   npm run bench:nearby                      (100,000 drivers, 25,000 updates/s)
  *   npm run bench:nearby -- --drivers 100000 --rate 25000 --seconds 5 --cells
+ *   npm run bench:nearby -- --quick           (2 s per column; the suite's smoke mode)
  * Columns, in one run on the same data: GridGeoIndex (what the gateway uses),
  * LinearGeoIndex (the brute-force scan), and Redis GEOSEARCH on a real
  * redis-server started here (loopback; skipped with a note when redis-server
@@ -12,15 +13,21 @@
  * to ~30 m; they are applied between queries at the configured rate, their
  * cost is reported separately, and the query clock excludes them.
  */
+import { loadavg } from 'node:os';
 import { parseFlags } from '../src/cli/args.ts';
 import { LinearGeoIndex, type DriverPoint, type GeoIndex, type NearbyQuery } from '../src/state/geo-index.ts';
 import { GridGeoIndex } from '../src/state/grid-geo-index.ts';
 import { startRedis } from '../test/helpers/redis.ts';
+import { report, type BenchRow } from './lib/result.ts';
 
 const flags = parseFlags(process.argv.slice(2));
+// --quick (the suite's smoke mode): the same 100,000 drivers and update rate, 2 s per column instead of 5.
+const QUICK = flags.quick === true;
 const DRIVERS = Number(flags.drivers ?? 100_000);
 const RATE = Number(flags.rate ?? 25_000);
-const SECONDS = Number(flags.seconds ?? 5);
+const SECONDS = Number(flags.seconds ?? (QUICK ? 2 : 5));
+const STARTED_AT = new Date().toISOString();
+const LOAD_START = loadavg();
 const CENTRE = { latitude: 15.55, longitude: 32.55 };
 const DEG_PER_M = 1 / 111_195;
 const TYPES = ['sedan', 'suv', 'van', 'premium'];
@@ -205,17 +212,23 @@ if (flags.cells && !flags['grid-only']) {
   console.table(rows);
 }
 
+// Progress on stderr (the suite forwards it); tables and the result line on stdout.
+const progress = (what: string) => console.error(`${what} (${DRIVERS} drivers, ${RATE} updates/s, ${SECONDS} s)`);
+progress('grid index');
 const gridPts = fresh();
 const grid = runInProcess(build(new GridGeoIndex(), gridPts), gridPts, SECONDS, 1e9);
 if (flags['grid-only']) {
   console.log(JSON.stringify(grid));
   process.exit(0);
 }
+progress('linear scan');
 const linPts = fresh();
 // The scan takes milliseconds per query: a few hundred queries are plenty for its percentiles.
 const linear = runInProcess(build(new LinearGeoIndex(), linPts), linPts, SECONDS, 400);
+progress('Redis GEOSEARCH');
 const redis = await runRedis(fresh(), SECONDS);
 
+if (!flags['no-feed']) progress('Redis position feed');
 const feed = flags['no-feed'] ? null : await runFeed(fresh(), Math.min(SECONDS, 5));
 if (feed) {
   console.log(`\nRedis position feed, ${RATE} updates/s, node A → node B (lag in µs from publication to B's index):`);
@@ -235,3 +248,51 @@ const summary = {
   goals: { p99AtMost60us: grid.p99us <= 60, atLeast100xScan: linear.p50us / grid.p50us >= 100, atLeast15xRedis: redis ? redis.p50us / grid.p50us >= 15 : null },
 };
 console.log(JSON.stringify(summary));
+
+// The suite's result line (bench/lib/result.ts): headline p99 in µs per implementation.
+type Column = ReturnType<typeof runInProcess>;
+const row = (impl: string, variant: string, c: Column): BenchRow => {
+  const keptUp = c.updatesPerS >= RATE * 0.9;
+  const notes = [
+    ...(keptUp ? [] : [`updates applied at ${c.updatesPerS}/s, below the ${RATE}/s asked`]),
+    ...(c.queries < 1_000 ? [`tail percentiles from only ${c.queries} queries`] : []),
+  ];
+  return {
+    impl, variant, valid: keptUp,
+    metrics: { p50Us: c.p50us, p99Us: c.p99us, p999Us: c.p999us, maxUs: c.maxus, queries: c.queries, updatesPerS: c.updatesPerS, nsPerUpdate: c.nsPerUpdate || null },
+    ...(notes.length ? { note: notes.join('; ') } : {}),
+  };
+};
+const ratioOrNull = (a: number | undefined, b: number) => (a === undefined ? null : ratio(a, b));
+report({
+  scenario: 'nearby',
+  title: `Nearby search, ${DRIVERS.toLocaleString('en-US')} drivers, ${RATE.toLocaleString('en-US')} updates/s`,
+  quick: QUICK,
+  command: `node --import tsx bench/nearby.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  headline: { metric: 'p99Us', unit: 'µs', higherIsBetter: false },
+  rows: [
+    row('grid', 'GridGeoIndex', grid),
+    row('linear-scan', 'LinearGeoIndex', linear),
+    ...(redis ? [row('redis-geosearch', 'GEOSEARCH, loopback', redis)] : []),
+  ],
+  ratios: {
+    'linear-scan/grid p50': ratio(linear.p50us, grid.p50us),
+    'linear-scan/grid p99': ratio(linear.p99us, grid.p99us),
+    'redis-geosearch/grid p50': ratioOrNull(redis?.p50us, grid.p50us),
+    'redis-geosearch/grid p99': ratioOrNull(redis?.p99us, grid.p99us),
+  },
+  goals: [
+    { name: 'grid p99', target: '≤ 60 µs', value: grid.p99us, unit: 'µs', met: grid.p99us <= 60 },
+    { name: 'faster than the linear scan (p50)', target: '≥ 100×', value: ratio(linear.p50us, grid.p50us), unit: '×', met: linear.p50us / grid.p50us >= 100 },
+    { name: 'faster than Redis GEOSEARCH (p50)', target: '≥ 15×', value: ratioOrNull(redis?.p50us, grid.p50us), unit: '×', met: redis ? redis.p50us / grid.p50us >= 15 : false },
+  ],
+  load: { start: LOAD_START, end: loadavg() },
+  startedAt: STARTED_AT,
+  durationS: Math.round((Date.now() - Date.parse(STARTED_AT)) / 100) / 10,
+  notes: [
+    'Query: 5 km radius, 20 nearest available drivers with a fresh fix; update cost is measured apart and excluded from the query clock.',
+    'Redis holds only the available drivers (it has no filter), which favours Redis; its latency includes the loopback round trip.',
+    ...(redis ? [] : ['redis-server not found: the Redis column was skipped.']),
+    ...(feed ? [`Redis position feed node A → B at ${feed.updatesPerS}/s: lag p50 ${(feed.p50us / 1000).toFixed(1)} ms, p99 ${(feed.p99us / 1000).toFixed(1)} ms, ${feed.received}/${feed.sent} received, ${feed.cpuUsPerUpdate} µs CPU per update (both ends).`] : []),
+  ],
+});

@@ -11,23 +11,29 @@
  *   4. push relay: a bulk send to `push` offline users → every signed call received by a local
  *      relay (a second gateway with PUSH_WEBHOOK_URL); calls/s and duplicate check.
  * Bounded: every wait has a deadline; the whole run takes about a minute on 2 cores.
+ * `--quick`: 50 samples, bulk 1,000 × 3, 500 push calls. Ends with the suite's BENCH_RESULT line.
  */
 import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { signToken } from '../src/auth/token-signer.ts';
 import { parseFlags } from '../src/cli/args.ts';
 import { LatencyHistogram } from './lib/histogram.ts';
+import { report, type BenchRow } from './lib/result.ts';
 import { spawnGateway } from './lib/spawn-server.ts';
 import { WireClient } from './lib/wire-client.ts';
 
 const flags = parseFlags(process.argv.slice(2));
-const num = (name: string, def: number) => Number(flags[name] ?? def);
-const SAMPLES = num('samples', 200);
+const QUICK = flags.quick === true;
+const num = (name: string, def: number, quickDef = def) => Number(flags[name] ?? (QUICK ? quickDef : def));
+const SAMPLES = num('samples', 200, 50);
 const SOCKETS = num('sockets', 200);
-const BULK = String(flags.bulk ?? '1000,10000').split(',').map(Number);
-const REPEATS = num('repeats', 5);
-const PUSH = num('push', 2000);
+const BULK = String(flags.bulk ?? (QUICK ? '1000' : '1000,10000')).split(',').map(Number);
+const REPEATS = num('repeats', 5, 3);
+const PUSH = num('push', 2000, 500);
+const STARTED_AT = new Date().toISOString();
+const LOAD_START = loadavg();
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const PUSH_SECRET = 'bench-push-secret-0123456789';
 
@@ -144,8 +150,37 @@ async function measurePush(): Promise<Record<string, unknown>> {
   }
 }
 
+console.error(`notifications: ${SOCKETS} sockets, ${SAMPLES} samples, bulk ${BULK.join(', ')} × ${REPEATS}, ${PUSH} push calls`);
 const rows = await measureDelivery();
 rows.push(await measurePush());
 console.table(rows);
 console.log(JSON.stringify({ samples: SAMPLES, sockets: SOCKETS, rows }));
+
+// The suite's result line: p50 per measure (the bulk and push steps have medians only).
+const num0 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const push = rows[rows.length - 1]!;
+const benchRows: BenchRow[] = rows.map((r): BenchRow => {
+  const measure = String(r.measure);
+  const isPush = r === push;
+  return {
+    impl: measure.startsWith('ping') ? 'baseline' : 'livegate', variant: measure,
+    metrics: isPush
+      ? { allCallsMs: num0(r.all_calls_ms), httpAnswerMs: num0(r.http_answer_ms), callsPerS: num0(r.calls_per_s), duplicates: num0(r.duplicates) }
+      : { p50Ms: num0(r.p50), p99Ms: num0(r.p99), p999Ms: num0(r.p999), maxMs: num0(r.max) },
+    valid: !isPush || r.duplicates === 0,
+    ...(isPush && r.duplicates !== 0 ? { note: `${String(r.duplicates)} duplicate push calls` } : {}),
+  };
+});
+const single = rows.find((r) => String(r.measure).startsWith('POST { userId }'));
+report({
+  scenario: 'notifications', title: 'Notification delivery, bulk and push relay', quick: QUICK,
+  command: `node --import tsx bench/notifications.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  headline: { metric: 'p50Ms', unit: 'ms', higherIsBetter: false },
+  rows: benchRows,
+  ratios: { 'notification/ping p50': num0(single?.ratio_p50) },
+  goals: [],
+  load: { start: LOAD_START, end: loadavg() }, startedAt: STARTED_AT,
+  durationS: Math.round((Date.now() - Date.parse(STARTED_AT)) / 100) / 10,
+  notes: ['The push row has no percentile: allCallsMs is the time until every relay call of one bulk request arrived.'],
+});
 process.exit(0);

@@ -10,8 +10,10 @@
  *      check that exactly one charge landed.
  * Trips come from an in-memory TripReader (the module's port); nothing else is stubbed.
  * Bounded by --samples; reports medians and p99, and ratios against the baseline.
+ * `--quick`: 100 samples. Ends with the suite's BENCH_RESULT line (bench/lib/result.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseFlags } from '../src/cli/args.ts';
 import { systemClock } from '../src/core/clock.ts';
@@ -23,9 +25,13 @@ import { migrate, type Database } from '../src/storage/index.ts';
 import { openPglite } from '../src/storage/pglite.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { LatencyHistogram } from './lib/histogram.ts';
+import { report } from './lib/result.ts';
 
 const flags = parseFlags(process.argv.slice(2));
-const SAMPLES = Number(flags.samples ?? 300);
+const QUICK = flags.quick === true;
+const SAMPLES = Number(flags.samples ?? (QUICK ? 100 : 300));
+const STARTED_AT = new Date().toISOString();
+const LOAD_START = loadavg();
 const RACE = Number(flags.race ?? 20);
 const RACE_TRIPS = Math.max(1, Math.floor(SAMPLES / 10));
 const url = typeof flags['database-url'] === 'string' ? flags['database-url'] : undefined;
@@ -82,3 +88,28 @@ const row = (name: string, h: LatencyHistogram) => {
 console.table([row('baseline SELECT 1', baseline), row('wallet credit', credit), row('wallet trip payment', settle), row(`${RACE} concurrent process_payment (per trip)`, race)]);
 console.log(JSON.stringify({ database: db.kind, samples: SAMPLES, raceTrips: RACE_TRIPS, tripsWithOtherThanOneCharge: doubleCharges }));
 await db.close();
+
+const metricsOf = (h: LatencyHistogram) => {
+  const s = h.summary();
+  return { p50Ms: s.p50, p99Ms: s.p99, p999Ms: s.p999, maxMs: s.max, samples: h.count };
+};
+const vsBaseline = (h: LatencyHistogram) => Math.round((h.pMs(99) / baseline.pMs(99)) * 10) / 10;
+report({
+  scenario: 'payments', title: `Wallet payments on ${db.kind}`, quick: QUICK,
+  command: `node --import tsx bench/payments.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  headline: { metric: 'p99Ms', unit: 'ms', higherIsBetter: false },
+  rows: [
+    { impl: 'baseline', variant: 'SELECT 1 round trip', metrics: metricsOf(baseline), valid: true },
+    { impl: 'livegate', variant: 'wallet credit', metrics: metricsOf(credit), valid: true },
+    { impl: 'livegate', variant: 'wallet trip payment', metrics: metricsOf(settle), valid: true },
+    {
+      impl: 'livegate', variant: `${RACE} concurrent process_payment per trip`, metrics: { ...metricsOf(race), tripsNotChargedOnce: doubleCharges },
+      valid: doubleCharges === 0, ...(doubleCharges ? { note: `${doubleCharges} trip(s) with other than one charge` } : {}),
+    },
+  ],
+  ratios: { 'wallet credit/SELECT 1 p99': vsBaseline(credit), 'trip payment/SELECT 1 p99': vsBaseline(settle) },
+  goals: [{ name: 'exactly one charge per raced trip', target: '0 trips charged other than once', value: doubleCharges, unit: 'trips', met: doubleCharges === 0 }],
+  load: { start: LOAD_START, end: loadavg() }, startedAt: STARTED_AT,
+  durationS: Math.round((Date.now() - Date.parse(STARTED_AT)) / 100) / 10,
+  notes: ['In process, no sockets: the cost of the payments module and its database, one call at a time.'],
+});

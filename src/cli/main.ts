@@ -8,6 +8,7 @@ const USAGE = `Usage: livegate <command>
   start [--workers N]                               run the gateway
   token --sub ID --role ROLE [--name N] [--ttl 1h]  print a signed JWT (HS256, configured secret)
   migrate                                           apply database migrations and exit
+  bench [--quick] [scenario ...]                    run the benchmark suite (bench --help lists scenarios)
 Configuration comes from the environment; see README.md.`;
 
 /** "90" (seconds), "30s", "15m", "1h", "7d". jose takes more ("-1h", "1h ago") but throws on the rest. */
@@ -55,6 +56,8 @@ const isCommand = (c: string | undefined): c is Command => COMMANDS.includes(c a
 /** Runs one CLI command; returns the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // The suite runs in its own process and reads no gateway configuration.
+  if (command === 'bench') return (await import('./bench.ts')).bench(rest);
   // Usage needs no configuration: answer it even when the environment is invalid.
   if (!isCommand(command)) {
     const help = command === undefined || command === 'help' || command === '--help' || command === '-h';

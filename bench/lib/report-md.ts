@@ -1,0 +1,122 @@
+/**
+ * The generated part of docs/benchmarks.md: machine and command, a summary
+ * table with every scenario's headline per implementation, ratios and goals,
+ * then one detail section per scenario with all its rows and metrics. It sits
+ * between BEGIN/END markers so hand-written notes around it survive a rerun.
+ */
+import type { BenchResult, BenchRow } from './result.ts';
+import { fmt, fmtRatio, goalsMet, headlineOf, IMPL_KIND_LABEL, implKind, rowLabel, withUnit, type ImplKind, type SuiteResults } from './suite-results.ts';
+
+export const BEGIN = '<!-- bench:begin -->';
+export const END = '<!-- bench:end -->';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const tableRow = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+const table = (head: string[], rows: string[][]) => [tableRow(head), tableRow(head.map(() => '---')), ...rows.map(tableRow)].join('\n');
+const load = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
+
+const SUMMARY_KINDS: ImplKind[] = ['livegate', 'bare', 'seed', 'floor', 'other'];
+
+function headlineCell(result: BenchResult, kind: ImplKind): string {
+  const rows = result.rows.filter((r) => implKind(r.impl) === kind);
+  const named = kind === 'other' || new Set(rows.map((r) => r.impl)).size > 1;
+  return rows.map((r) => {
+    const v = headlineOf(result, r);
+    const variant = r.variant ? ` (${r.variant})` : '';
+    const value = withUnit(v, result.headline.unit);
+    return `${named ? `${r.impl}${variant}: ${value}` : `${value}${variant}`}${r.valid ? '' : ' ⚠ INVALID'}`;
+  }).join('<br>') || '—';
+}
+
+function summary(results: BenchResult[], failures: SuiteResults['failures']): string {
+  const rows = results.map((r) => {
+    const ratios = Object.entries(r.ratios).map(([name, v]) => `${name}: ${fmtRatio(v)}`).join('<br>') || '—';
+    const goals = r.goals.map((g) => `${g.name}: ${g.target}`).join('<br>') || '—';
+    const met = r.goals.map((g) => `${g.met ? '✅' : '❌'} ${withUnit(g.value, g.unit)}`).join('<br>') || '—';
+    return [`[${r.scenario}](#${anchor(r)})${r.quick ? ' (quick)' : ''}`, ...SUMMARY_KINDS.map((k) => headlineCell(r, k)), ratios, goals, met];
+  });
+  for (const f of failures) rows.push([f.scenario, `**failed**: ${f.reason}`, '', '', '', '', '', '', '']);
+  const head = ['scenario', ...SUMMARY_KINDS.map((k) => IMPL_KIND_LABEL[k]), 'ratios', 'goal', 'met?'];
+  return table(head, rows);
+}
+
+function goalsList(results: BenchResult[], failures: SuiteResults['failures']): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const g of r.goals) lines.push(`- ${g.met ? '✅ met' : '❌ missed'}: **${r.scenario}** ${g.name}, ${g.target}: measured ${withUnit(g.value, g.unit)}`);
+  }
+  for (const f of failures) lines.push(`- ⚠ not measured: **${f.scenario}** failed (${f.reason})`);
+  const invalid = results.flatMap((r) => r.rows.filter((row) => !row.valid).map((row) => `- ⚠ invalid row: **${r.scenario}** ${rowLabel(row)}${row.note ? `: ${row.note}` : ''}`));
+  return [...lines, ...invalid].join('\n') || '- no goals recorded';
+}
+
+const anchor = (r: BenchResult) => `${r.scenario}-${r.title}`.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-');
+
+function detail(r: BenchResult): string {
+  const keys: string[] = [];
+  for (const row of r.rows) for (const k of Object.keys(row.metrics)) if (!keys.includes(k)) keys.push(k);
+  const rows = r.rows.map((row: BenchRow) => [
+    row.impl, row.variant ?? '', ...keys.map((k) => fmt(row.metrics[k])), row.valid ? 'yes' : '**INVALID**', row.note ?? '',
+  ]);
+  const { met, total } = goalsMet(r);
+  const parts = [
+    `### ${r.scenario} ${r.title}`,
+    '',
+    `\`${r.command}\` · ${r.quick ? 'quick' : 'full'} · started ${r.startedAt} · ${r.durationS.toFixed(0)} s · load ${load(r.load.start)} → ${load(r.load.end)} · headline ${r.headline.metric} (${r.headline.unit}, ${r.headline.higherIsBetter ? 'higher' : 'lower'} is better)`,
+    '',
+    table(['impl', 'variant', ...keys, 'valid', 'note'], rows),
+  ];
+  const ratios = Object.entries(r.ratios);
+  if (ratios.length) parts.push('', `Ratios: ${ratios.map(([k, v]) => `${k} ${fmtRatio(v)}`).join(' · ')}`);
+  if (total) {
+    parts.push('', `Goals (${met}/${total} met):`, '', table(['goal', 'target', 'measured', 'met?'], r.goals.map((g) => [g.name, g.target, withUnit(g.value, g.unit), g.met ? '✅' : '❌'])));
+  }
+  if (r.notes?.length) parts.push('', ...r.notes.map((n) => `- ${n}`));
+  return parts.join('\n');
+}
+
+/** The generated block, markers included. `chartFile` is the SVG's path relative to the markdown file. */
+export function renderMarkdown(suite: SuiteResults, chartFile: string, sourceFile: string): string {
+  const m = suite.machine;
+  const fd = m.fdLimit.soft === null ? 'unknown' : `${m.fdLimit.soft} (hard ${m.fdLimit.hard ?? 'unlimited'})`;
+  const runs = [...new Set(suite.results.map((r) => r.startedAt.slice(0, 10)))];
+  return [
+    BEGIN,
+    `<!-- Generated by the benchmark suite (bench/run.ts, bench/lib/report-md.ts) from ${sourceFile}; edits between the markers are overwritten. -->`,
+    '',
+    '## Suite results',
+    '',
+    `- Command: \`${suite.command}\` (${suite.mode} mode), started ${suite.startedAt}, ${(suite.durationS / 60).toFixed(1)} min.`,
+    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}; load average at start ${load(m.loadavg)}; open-files limit ${fd}.`,
+    `- Versions: Node ${m.node}, Socket.IO ${m.socketio ?? 'unknown'}, Livegate ${m.livegate ?? 'unknown'} (${m.commit ?? 'no git commit'}).`,
+    ...(runs.length > 1 ? [`- Results combine runs from ${runs.join(', ')}: each scenario section gives its own start time.`] : []),
+    '',
+    `![Headline metric per scenario and implementation](${chartFile})`,
+    '',
+    '### Summary',
+    '',
+    summary(suite.results, suite.failures),
+    '',
+    '### Goals',
+    '',
+    goalsList(suite.results, suite.failures),
+    '',
+    ...suite.results.flatMap((r) => [detail(r), '']),
+    END,
+  ].join('\n');
+}
+
+/** Puts `block` between the markers of `existing`, or under its first heading when it has none yet. */
+export function spliceGenerated(existing: string | null, block: string): string {
+  if (existing === null) return `# Benchmarks\n\n${block}\n`;
+  const b = existing.indexOf(BEGIN);
+  const e = existing.indexOf(END);
+  if (b >= 0 && e > b) return existing.slice(0, b) + block + existing.slice(e + END.length);
+  const lines = existing.split('\n');
+  if (lines[0]?.startsWith('# ')) {
+    const rest = lines.slice(1);
+    while (rest[0]?.trim() === '') rest.shift();
+    return [lines[0], '', block, '', ...rest].join('\n');
+  }
+  return `${block}\n\n${existing}`;
+}

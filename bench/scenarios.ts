@@ -1,0 +1,71 @@
+/**
+ * The benchmark suite's registry: which scenarios `npm run bench` runs, in
+ * this order, with which arguments. Each script runs as its own child process
+ * and ends with one `BENCH_RESULT <json>` line (bench/lib/result.ts).
+ */
+export interface ScenarioSpec {
+  name: string;
+  /** Script path relative to the package root. */
+  script: string;
+  /** One line for `--list` and `--help`. */
+  description: string;
+  args: { quick: string[]; full: string[] };
+  /** Rough wall time in seconds, for progress and the runner's timeout. */
+  estimateS: { quick: number; full: number };
+  /** Run only when named (not part of the default suite). */
+  optional?: boolean;
+}
+
+export const SCENARIOS: readonly ScenarioSpec[] = [
+  {
+    name: 'idle', script: 'bench/scenarios/idle.ts',
+    description: 'idle authenticated connections: RSS + kernel memory per connection (goal ≥ 80k/GB at 18,000)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 20, full: 120 },
+  },
+  {
+    name: 'fanout', script: 'bench/scenarios/fanout.ts',
+    description: 'fan-out frames/s per server core at 1,000 subscribers (goal ≥ 100k)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 20, full: 120 },
+  },
+  {
+    name: 'location-throughput', script: 'bench/scenarios/location-throughput.ts',
+    description: 'location updates delivered/s per core with per-socket coalescing (goal ≥ 300k)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 20, full: 120 },
+  },
+  {
+    name: 'relay', script: 'bench/location-relay.ts',
+    description: 'end-to-end location relay latency at 30,000 deliveries/s (goal p99 ≤ 20 ms, p99.9 ≤ 50 ms, 0 loss)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 150 },
+  },
+  {
+    name: 'nearby', script: 'bench/nearby.ts',
+    description: 'nearby search at 100,000 drivers: grid vs linear scan vs Redis GEOSEARCH (goal p99 ≤ 60 µs)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 15, full: 60 },
+  },
+  {
+    name: 'dispatch', script: 'bench/dispatch.ts',
+    description: 'trip_request → first-wave offers at 10,000 drivers, PGlite and PostgreSQL (goal p99 ≤ 50 ms)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 35, full: 120 },
+  },
+  {
+    name: 'cross-node', script: 'bench/cross-node.ts',
+    description: 'cross-node emits through Redis (goal ≥ 20k/s at p99 ≤ 50 ms)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 120 },
+  },
+  {
+    name: 'payments', script: 'bench/payments.ts', optional: true,
+    description: 'wallet credit and trip payment latency, exactly-once under racing requests (PGlite, in process)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 15, full: 40 },
+  },
+  {
+    name: 'notifications', script: 'bench/notifications.ts', optional: true,
+    description: 'notification delivery latency, bulk fan-out and push-relay throughput',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 90 },
+  },
+];
+
+/** A script outside the registry (tests, ad hoc runs): named after its file, run with `--quick` in quick mode. */
+export function adHocScenario(script: string): ScenarioSpec {
+  const name = script.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '');
+  return { name, script, description: `ad hoc: ${script}`, args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 120 } };
+}
