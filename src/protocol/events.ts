@@ -58,7 +58,8 @@ export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound,
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {
-  'profile:invalidate': (userId: string) => void;
+  /** User ids whose profile changed, gathered over a few milliseconds on the sending node (a string from older nodes). */
+  'profile:invalidate': (userIds: string[] | string) => void;
   // Family B (issue 5): a driver's trip changed on one node; the others drop their cached answer.
   'locations:trip-changed': (driverId: string) => void;
 }

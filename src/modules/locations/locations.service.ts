@@ -90,10 +90,10 @@ export class LocationsService {
     if (this.drivers.has(driverId)) this.trips.ofDriver(driverId).catch(() => undefined);
   }
 
-  /** The driver's profile changed: its vehicle type is read again at the next fix. */
+  /** The driver's profile changed (on any node): read its vehicle type again now, for the index. */
   profileChanged(driverId: string): void {
     const state = this.drivers.get(driverId);
-    if (state) state.profileReadAt = 0;
+    if (state) this.refreshProfile(driverId, state, this.deps.clock.now());
   }
 
   /**
