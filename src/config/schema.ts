@@ -130,7 +130,7 @@ export const envSchema = z.object({
   LOCATION_HISTORY_BATCH: int(1, 10_000).default(500),
   LOCATION_HISTORY_MAX_BUFFER: int(100, 10_000_000).default(100_000),
   /** Grid cell of the nearby-driver index (metres along a meridian). */
-  GEO_CELL_SIZE_M: int(10, 1_000_000).default(250),
+  GEO_CELL_SIZE_M: int(10, 1_000_000).default(500),
   /** With REDIS_URL: positions are published to the other nodes in batches this often. */
   POSITION_FEED_BATCH_MS: int(0, 5_000).default(50),
   VEHICLE_LOW_FUEL_PERCENT: decimal(0, 100).default(15),

@@ -3,11 +3,12 @@ import { GridLevel, type LevelEntry } from './grid-level.ts';
 import { TopK } from './top-k.ts';
 
 /**
- * Chosen by measurement (`npm run bench:nearby -- --cells`, 100,000 drivers
- * over a 60 km metro, 5 km radius, 20 results): 250 m and 500 m fine cells
- * were the fastest, 125 m about 1.2× and 1 km about 2× slower.
+ * Chosen by measurement (`npm run bench:nearby -- --cells --quick`, 100,000
+ * drivers over a 60 km metro, 5 km radius, 20 results, 25,000 moves/s; load
+ * ≈ 1): p99 125 m 83 µs, 250 m 61 µs, 500 m 52 µs, 1 km 56 µs, 2 km 92 µs.
+ * (Before cells were pruned by their own distance bound, 250 m was best.)
  */
-export const DEFAULT_CELL_SIZE_M = 250;
+export const DEFAULT_CELL_SIZE_M = 500;
 export interface GridGeoIndexOptions {
   cellSizeM?: number;
   /** false: always walk the cells (tests use it to exercise the walk on small sets). */
