@@ -20,22 +20,22 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'idle', script: 'bench/scenarios/idle.ts',
     description: 'idle authenticated connections: RSS + kernel memory per connection (goal ≥ 80k/GB at 18,000)',
-    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 20, full: 120 },
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 35, full: 200 },
   },
   {
     name: 'fanout', script: 'bench/scenarios/fanout.ts',
     description: 'fan-out frames/s per server core at 1,000 subscribers (goal ≥ 100k)',
-    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 20, full: 120 },
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 60, full: 240 },
   },
   {
     name: 'location-throughput', script: 'bench/scenarios/location-throughput.ts',
     description: 'location updates delivered/s per core with per-socket coalescing (goal ≥ 300k)',
-    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 20, full: 120 },
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 50, full: 240 },
   },
   {
     name: 'relay', script: 'bench/location-relay.ts',
     description: 'end-to-end location relay latency at 30,000 deliveries/s (goal p99 ≤ 20 ms, p99.9 ≤ 50 ms, 0 loss)',
-    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 150 },
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 150, full: 480 },
   },
   {
     name: 'nearby', script: 'bench/nearby.ts',
@@ -50,7 +50,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'cross-node', script: 'bench/cross-node.ts',
     description: 'cross-node emits through Redis (goal ≥ 20k/s at p99 ≤ 50 ms)',
-    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 120 },
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 90, full: 220 },
   },
   {
     name: 'payments', script: 'bench/payments.ts', optional: true,

@@ -224,7 +224,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   events.on('user.profile_changed', ({ userId }) => invalidateProfile(userId));
   deliverTripEvents(tripEvents, delivery); // Family A (issue 4).
   // Family B (issue 5): positions volatile and coalesced; fleet events to vehicle rooms, `fleet`, `admins`.
-  const locationDelivery = deliverLocationEvents(locationEvents, delivery, io, { minIntervalMs: config.locations.minIntervalMs });
+  const locationDelivery = deliverLocationEvents(locationEvents, delivery, io, { minIntervalMs: config.locations.minIntervalMs, crossNode: Boolean(shared.adapter || deps.clusterWorker) });
   // …and every node drops its cached answer for a driver whose trip changed anywhere.
   io.on('locations:trip-changed', (driverId) => locations.service.tripChanged(driverId));
   tripEvents.on('trip.status_changed', ({ trip }) => {

@@ -62,6 +62,8 @@ export interface InterServerEvents {
   'profile:invalidate': (userIds: string[] | string) => void;
   // Family B (issue 5): a driver's trip changed on one node; the others drop their cached answer.
   'locations:trip-changed': (driverId: string) => void;
+  // …and a driver's new trip: every node keeps only admins and that trip's passenger in `driver_location:{driverId}`.
+  'locations:watchers-reset': (driverId: string, passengerId: string) => void;
 }
 
 /** Socket.IO generic 4: per-socket data, set once at handshake. */

@@ -1,6 +1,5 @@
 import type { DomainEvents } from '../core/domain-events.ts';
-import type { FleetEvents } from '../modules/fleet/index.ts';
-import type { FleetLocation } from '../protocol/families/fleet.ts';
+import { toFleetLocation, type FleetEvents, type VehiclePosition } from '../modules/fleet/index.ts';
 import type { Delivery } from './delivery.ts';
 import { Coalescer } from './location-delivery.ts';
 import { rooms, type LivegateServer } from './types.ts';
@@ -23,20 +22,21 @@ export function deliverFleetEvents(
   io: LivegateServer,
   opts: { minIntervalMs: number; trackingIntervalMs: number },
 ): { stop(): void } {
-  const positions = new Coalescer<FleetLocation>(opts.minIntervalMs, (vehicleId, location) => {
-    delivery.volatileTo(rooms.vehicle(vehicleId), 'vehicle:location', { vehicleId, location });
+  // Formatted only when sent: most positions are coalesced away.
+  const positions = new Coalescer<VehiclePosition>(opts.minIntervalMs, (vehicleId, position) => {
+    delivery.volatileTo(rooms.vehicle(vehicleId), 'vehicle:location', { vehicleId, location: toFleetLocation(position) });
   });
-  const tracking = new Coalescer<FleetLocation>(opts.trackingIntervalMs, (vehicleId, location) => {
-    delivery.volatileTo(rooms.fleet, 'tracking:update', { vehicleId, location });
+  const tracking = new Coalescer<VehiclePosition>(opts.trackingIntervalMs, (vehicleId, position) => {
+    delivery.volatileTo(rooms.fleet, 'tracking:update', { vehicleId, location: toFleetLocation(position) });
   });
 
   events.on('vehicle.updated', ({ vehicle, previousDriverId }) => {
     delivery.to([rooms.vehicle(vehicle.id), rooms.fleet], 'vehicle:updated', { vehicleId: vehicle.id, data: vehicle });
     if (previousDriverId && previousDriverId !== vehicle.driverId) io.in(rooms.user(previousDriverId)).socketsLeave(rooms.vehicle(vehicle.id));
   });
-  events.on('vehicle.moved', ({ vehicleId, location }) => {
-    positions.push(vehicleId, location);
-    tracking.push(vehicleId, location);
+  events.on('vehicle.moved', ({ vehicleId, position }) => {
+    positions.push(vehicleId, position);
+    tracking.push(vehicleId, position);
   });
   events.on('vehicle.low_fuel', ({ vehicleId, fuelLevel }) => {
     delivery.to([rooms.vehicle(vehicleId), rooms.fleet, rooms.admins], 'vehicle:low-fuel', { vehicleId, fuelLevel });

@@ -88,4 +88,27 @@ describe('nearby drivers across nodes (Redis position feed)', { skip: cluster ? 
     assert.deepEqual([payload.tripId, payload.driverId, payload.timestamp], [tripId, 'xn-d', sent.timestamp]);
     assert.equal(payload.estimatedArrival, 1);
   });
+
+  test('the next trip\'s first position drops the former passenger (on node 2) from the driver\'s room; an admin there stays', async () => {
+    const former = await node2.client('xn-p', 'passenger');
+    const watcher = await node2.client('xn-admin-watch', 'admin');
+    assert.equal((await request(watcher, 'join_driver_location', { driverId: 'xn-d' })).success, true);
+    assert.equal((await request(former, 'join_driver_location', { driverId: 'xn-d' })).success, true);
+    const onNode2 = (id: string) => node2.app.io.of('/').sockets.get(id)!;
+    assert.equal(onNode2(former.id!).rooms.has('driver_location:xn-d'), true);
+    // The current trip ends; a new passenger on node 1 gets the driver.
+    const tripId = (await node1.app.activeTrips.ofDriver('xn-d'))!.tripId;
+    for (const [event, payload] of [['driver_arrived', { tripId }], ['trip_started', { tripId, startTime: new Date().toISOString() }], ['trip_completed', { tripId, actualDistance: 0.1, actualDuration: 1 }]] as const) {
+      const answer = await request(driver, event, payload as never);
+      assert.equal(answer.success, true, `${event}: ${JSON.stringify(answer)}`);
+    }
+    await createProfile(node1, { id: 'xn-p2', role: 'passenger', name: 'Sara Osman' });
+    const second = await node1.client('xn-p2', 'passenger');
+    const secondTrip = await startTrip(node1, now(), { passenger: second, driver, pickup: north(CENTRE, 200), dropoff: north(CENTRE, 9_000), offsetM: 40 });
+    const got = next(second, 'driver_location_update');
+    assert.equal((await request(driver, 'driver_location_update', fix(now(), north(CENTRE, 245)))).success, true);
+    assert.equal((await got as DriverLocationPayload).tripId, secondTrip);
+    await eventually(() => assert.equal(onNode2(former.id!).rooms.has('driver_location:xn-d'), false));
+    assert.equal(onNode2(watcher.id!).rooms.has('driver_location:xn-d'), true);
+  });
 });

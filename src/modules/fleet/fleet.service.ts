@@ -6,7 +6,7 @@ import type { AcceptedFix, HistoryRow } from '../locations/index.ts';
 import type { FleetEvents, Publisher } from './fleet-events.ts';
 import type { GeofenceMonitor } from './geofence-monitor.ts';
 import type { VehiclePositionWriter } from './vehicle-position-writer.ts';
-import { toFleetLocation, type VehiclesRepository } from './vehicles.repository.ts';
+import type { VehiclesRepository } from './vehicles.repository.ts';
 
 export interface FleetSettings {
   /** `vehicle:low-fuel` when fuel falls below this (percent)… */
@@ -104,7 +104,7 @@ export class FleetService {
     }
     if (result.applied) {
       if (result.moved && location) {
-        this.deps.events.publish('vehicle.moved', { vehicleId: id, location: toFleetLocation(location) });
+        this.deps.events.publish('vehicle.moved', { vehicleId: id, position: location });
         await this.deps.geofences.evaluate({ vehicleId: id }, location, at).catch((err: unknown) => this.deps.log.warn({ err }, 'geofence check failed'));
       }
       if (t.status !== undefined || t.fuelLevel !== undefined) this.deps.events.publish('vehicle.updated', { vehicle: result.vehicle, previousDriverId: result.vehicle.driverId });
@@ -149,7 +149,7 @@ export class FleetService {
   async onDriverMoved(driverId: string, vehicleId: string | null, fix: AcceptedFix): Promise<void> {
     if (vehicleId) {
       this.deps.positions.add(vehicleId, fix);
-      this.deps.events.publish('vehicle.moved', { vehicleId, location: toFleetLocation(fix) });
+      this.deps.events.publish('vehicle.moved', { vehicleId, position: fix });
     }
     await this.deps.geofences.evaluate({ driverId, vehicleId: vehicleId ?? undefined }, fix, fix.at);
   }

@@ -15,7 +15,8 @@ import { GeofencesService } from './geofences.service.ts';
 import { VehiclePositionWriter } from './vehicle-position-writer.ts';
 import { VehiclesRepository } from './vehicles.repository.ts';
 
-export type { FleetEvents } from './fleet-events.ts';
+export type { FleetEvents, VehiclePosition } from './fleet-events.ts';
+export { toFleetLocation } from './vehicles.repository.ts';
 export { FleetService, type FleetSettings } from './fleet.service.ts';
 export { GeofencesService } from './geofences.service.ts';
 export type { GeofenceSettings, Mover } from './geofence-monitor.ts';
