@@ -110,7 +110,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   let draining = false;
 
   // Shared state behind interfaces: in-process, or Redis with REDIS_URL.
-  const shared = await createSharedState(config, log);
+  const publishFailures = metrics.counter('livegate_adapter_publish_failures_total', 'Emits for other nodes that could not be published to Redis (lost for those nodes)');
+  const shared = await createSharedState(config, log, { onPublishFailed: () => publishFailures.inc() });
   const registry = deps.registry ?? shared.registry;
   const limiterFactory = deps.rateLimiters ?? shared.rateLimiters;
   const limiters = Object.fromEntries(

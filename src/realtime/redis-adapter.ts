@@ -23,11 +23,12 @@ export interface RedisAdapterHandle {
  * - `streams`: the official Redis Streams adapter: every node reads one
  *   stream, resuming from its last offset after an outage.
  */
-export async function createRedisAdapter(url: string, kind: AdapterKind, log: Logger): Promise<RedisAdapterHandle> {
+export async function createRedisAdapter(url: string, kind: AdapterKind, log: Logger, onPublishFailed: () => void = () => undefined): Promise<RedisAdapterHandle> {
   // Offline queue off (see createRedisClient): while Redis is down a publish
   // fails at once, so the cluster adapter — which awaits the publish before
   // delivering locally — keeps serving local sockets and nothing piles up.
   const pub = await createRedisClient(url, log, { name: 'livegate-adapter-pub' });
+  countFailures(pub, kind === 'streams' ? 'xAdd' : 'sPublish', onPublishFailed);
   if (kind === 'streams') {
     return {
       adapter: createStreamsAdapter(pub, { maxLen: 100_000, readCount: 500, blockTimeInMs: 2000, onlyPlaintext: true }) as unknown as AdapterFactory,
@@ -43,4 +44,21 @@ export async function createRedisAdapter(url: string, kind: AdapterKind, log: Lo
       await Promise.all([pub.close().catch(() => undefined), sub.close().catch(() => undefined)]);
     },
   };
+}
+
+/**
+ * The adapters swallow a failed publish (logged at debug level only), so an
+ * emit lost to other nodes — Redis down, or node-redis refusing commands past
+ * its queue limit under overload — would leave no trace. This wraps the one
+ * command each adapter publishes with, on our own client instance, to count
+ * them (`livegate_adapter_publish_failures_total`).
+ */
+function countFailures(client: object, method: 'sPublish' | 'xAdd', onFailed: () => void): void {
+  const target = client as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = target[method];
+  if (typeof original !== 'function') return;
+  target[method] = (...args: unknown[]) => original.apply(client, args).catch((err: unknown) => {
+    onFailed();
+    throw err;
+  });
 }

@@ -18,12 +18,12 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-export async function createSharedState(config: Config, log: Logger): Promise<SharedState> {
+export async function createSharedState(config: Config, log: Logger, hooks: { onPublishFailed?: () => void } = {}): Promise<SharedState> {
   if (!config.redisUrl) {
     return { registry: new MemoryConnectionRegistry(), rateLimiters: memoryRateLimiters, adapter: undefined, redis: undefined, checks: {}, close: async () => undefined };
   }
   const redis = await createRedisClient(config.redisUrl, log, { name: `livegate-${config.nodeId}` });
-  const adapter = await createRedisAdapter(config.redisUrl, config.redis.adapter, log);
+  const adapter = await createRedisAdapter(config.redisUrl, config.redis.adapter, log, hooks.onPublishFailed);
   const registry = new RedisConnectionRegistry(redis, { nodeId: config.nodeId, log, tickMs: config.redis.presenceHeartbeatMs, ttlMs: config.redis.presenceTtlMs });
   return {
     registry,

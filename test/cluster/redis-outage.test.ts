@@ -31,6 +31,8 @@ describe('Redis stopped for 10 s and restarted', () => {
     const patched = await n1.api('/api/users/out-1', { method: 'PATCH', body: { name: 'during' } });
     assert.equal(patched.status, 200, 'the database path works without Redis');
     assert.deepEqual((await local).changes, ['name'], 'local delivery continues');
+    const failed = (await n1.api('/metrics')).body as string;
+    assert.match(failed, /livegate_adapter_publish_failures_total [1-9]/, 'the emit lost to the other node is counted');
     assert.equal((await request(socket, 'ping')).success, true, 'events are still handled (rate limits fall back to per-node)');
 
     const health = await eventually(async () => {
