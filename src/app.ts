@@ -12,6 +12,7 @@ import { registerUsersRoutes } from './http/routes/users.routes.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
 import { UsersRepository, UsersService, type UsersEvents } from './modules/users/index.ts';
 import { Metrics } from './observability/metrics.ts';
+import { profileInvalidation } from './realtime/profile-invalidation.ts';
 import { DEFAULT_SLOW_CLIENT_LIMITS, SlowClients } from './realtime/slow-clients.ts';
 import { Delivery } from './realtime/delivery.ts';
 import { EventRouter } from './realtime/event-router.ts';
@@ -180,27 +181,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const slowClients = new SlowClients(io, DEFAULT_SLOW_CLIENT_LIMITS, metrics.counter('livegate_slow_client_episodes_total', 'Times a socket fell behind and positions began to skip it'));
   const sessions = new Sessions({ io, registry, clock, metrics, log, nodeId: config.nodeId, maxConnectionsPerUser: config.limits.maxConnectionsPerUser });
   const identity = { verifier, users, clock };
-  // Profile caches on every node drop a changed profile (the users cache, and the location
-  // pipeline's copy of a driver's vehicle type).
-  const dropProfile = (userId: string) => {
-    users.invalidate(userId);
-    locations.service.profileChanged(userId);
-  };
-  // The other nodes get the ids in batches: one adapter message per 5 ms instead of one per change
-  // (measured: a second Redis publish per `profile_updated` cost node A ~10 % at 5,000 events/s).
-  let pendingInvalidations = new Set<string>();
-  const flushInvalidations = () => {
-    const ids = [...pendingInvalidations];
-    pendingInvalidations = new Set();
-    io.serverSideEmit('profile:invalidate', ids);
-  };
-  const invalidateProfile = (userId: string) => {
-    dropProfile(userId);
-    if (!shared.adapter && !deps.clusterWorker) return;
-    if (pendingInvalidations.size === 0) setTimeout(flushInvalidations, 5).unref();
-    pendingInvalidations.add(userId);
-  };
-  io.on('profile:invalidate', (userIds) => (Array.isArray(userIds) ? userIds : [userIds]).forEach(dropProfile));
+  // Profile caches on every node drop a changed profile: the users cache and the location pipeline's vehicle type.
+  const invalidateProfile = profileInvalidation(io, {
+    crossNode: Boolean(shared.adapter || deps.clusterWorker),
+    drop: (userId) => {
+      users.invalidate(userId);
+      locations.service.profileChanged(userId);
+    },
+  });
   const router = new EventRouter({
     handlers: createHandlers({ ...identity, sessions, onProfileChanged: invalidateProfile, trips: trips.service, locations: locations.service, fleet: fleet.service,
       notifications: notifications.service, alerts: alerts.service, // Families D and E (issue 7).
