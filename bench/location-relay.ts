@@ -65,7 +65,10 @@ const invalidWhy = (r: RelayResult) => [
   r.maxSendLateMs > 50 ? `sender ${r.maxSendLateMs} ms behind` : '',
   r.clientCpuPctOfOneCore > 90 ? `client at ${r.clientCpuPctOfOneCore} % of a core` : '',
 ].filter(Boolean).join('; ');
-console.table(results.map(({ worstBySecond: _w, pingIdle, pingLoaded, ...r }) => ({ ...r, pingIdle: `${pingIdle.p50ms}/${pingIdle.p99ms} ms`, pingLoaded: `${pingLoaded.p50ms}/${pingLoaded.p99ms} ms`, invalid: invalidWhy({ ...r, pingIdle, pingLoaded, worstBySecond: _w }) || "-" })));
+console.table(results.map((r) => {
+  const { worstBySecond: _w, pingIdle, pingLoaded, ...rest } = r;
+  return { ...rest, pingIdle: `${pingIdle.p50ms}/${pingIdle.p99ms} ms`, pingLoaded: `${pingLoaded.p50ms}/${pingLoaded.p99ms} ms`, invalid: invalidWhy(r) || '-' };
+}));
 if (flags.timeline) for (const r of results) log(`${r.impl} worst latency per second (ms): ${r.worstBySecond.join(' ')}`);
 
 const rows: BenchRow[] = results.map((r) => ({

@@ -7,8 +7,8 @@
  * clients (bench/lib/client-worker.ts) in two processes (a process may hold
  * 20,000 descriptors here), spread over 50 source addresses 127.0.0.x
  * (≈ 28,000 ports each), each with its own token. Per-connection memory is
- * the slope between a tenth and all of the connections (as
- * bench/idle-connections.ts: the start-up baseline moves, the slope does not):
+ * the slope between a tenth and all of the connections (the start-up
+ * baseline moves, the slope does not):
  * RSS of the server process from /proc, plus half the growth of the
  * machine's TCP buffer pages (/proc/net/sockstat: both ends of every
  * loopback connection live on this machine). Socket structures in kernel slab

@@ -57,7 +57,8 @@ describe('positions skip clients that are behind, and only those', () => {
       slow.sweep();
     }
     assert.equal(slow.count, 1, `the stalled client was marked behind after ${sent} positions`);
-    const backlog = () => (stalled.id ? server.app.io.of('/').sockets.get(stalled.id)!.conn as unknown as { transport: { socket: { bufferedAmount: number } } } : undefined)!.transport.socket.bufferedAmount;
+    const conn = server.app.io.of('/').sockets.get(stalled.id!)!.conn as unknown as { transport: { socket: { bufferedAmount: number } } };
+    const backlog = () => conn.transport.socket.bufferedAmount;
     const before = backlog();
     // A room both watch: the fast client gets everything, nothing more is queued for the stalled one.
     const toFast = collect(fast, 'driver_location_update');

@@ -3,14 +3,8 @@
  * position pipeline, the nearby-driver search, availability and the recorded
  * history. Other modules use only what is exported here.
  */
-import type { Clock } from '../../core/clock.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { ActiveTrips } from '../../core/ride-ports.ts';
-import type { GeoIndex } from '../../state/geo-index.ts';
 import type { LocationHistory } from './location-history.ts';
-import type { LocationsEvents, Publisher } from './locations-events.ts';
-import { LocationsService, type LocationsSettings } from './locations.service.ts';
-import type { DriverProfiles, DriverVehicles, PositionSink } from './ports.ts';
+import { LocationsService, type LocationsServiceDeps } from './locations.service.ts';
 
 export { createLocationHistory, type LocationHistory } from './location-history.ts';
 export type { HistoryWriterSettings } from './history-writer.ts';
@@ -22,18 +16,8 @@ export { LocationsService, type LocationsSettings, type ReportInput } from './lo
 export { checkFix, FIX_REJECT_REASONS, type FixLimits, type RejectReason } from './location-filter.ts';
 export { estimateEta, type EtaSettings } from './eta.ts';
 
-export interface LocationsModuleDeps {
-  history: LocationHistory;
-  geo: GeoIndex;
-  trips: ActiveTrips;
-  vehicles: DriverVehicles;
-  profiles: DriverProfiles;
-  feed?: PositionSink | undefined;
-  events: Publisher<LocationsEvents>;
-  clock: Clock;
-  settings: LocationsSettings;
-  log: Logger;
-}
+/** The service's dependencies, with the whole history (writer and reader) instead of its writer. */
+export type LocationsModuleDeps = Omit<LocationsServiceDeps, 'history'> & { history: LocationHistory };
 
 export interface LocationsModule {
   service: LocationsService;
