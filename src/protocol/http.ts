@@ -1,23 +1,23 @@
 import { z } from 'zod';
 import { ROLES } from './roles.ts';
 import { USER_STATUSES } from './families/users.ts';
-import { id } from './schemas.ts';
+import { id, text } from './schemas.ts';
 
 /** Shapes of the HTTP API (INTERFACES.md). Shared by the server and its OpenAPI document. */
 export const vehicleInfo = z.object({
-  make: z.string().min(1).max(60),
-  model: z.string().min(1).max(60),
+  make: text().min(1).max(60),
+  model: text().min(1).max(60),
   year: z.number().int().min(1950).max(2100),
-  color: z.string().min(1).max(40),
-  plateNumber: z.string().min(1).max(20),
-  type: z.string().min(1).max(30).default('sedan'),
+  color: text().min(1).max(40),
+  plateNumber: text().min(1).max(20),
+  type: text().min(1).max(30).default('sedan'),
 });
 export type VehicleInfo = z.output<typeof vehicleInfo>;
 
 const profileFields = {
   role: z.enum(ROLES),
-  name: z.string().trim().min(1).max(120),
-  phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'expected a phone number').optional(),
+  name: text().trim().min(1).max(120),
+  phone: text().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'expected a phone number').optional(),
   rating: z.number().min(0).max(5).optional(),
   status: z.enum(USER_STATUSES).optional(),
   vehicle: vehicleInfo.optional(),
@@ -25,7 +25,7 @@ const profileFields = {
 
 export const upsertUserBody = z.object({ id, ...profileFields });
 export const patchUserBody = z
-  .object({ ...profileFields, role: profileFields.role.optional(), name: profileFields.name.optional(), reason: z.string().trim().max(500).optional() })
+  .object({ ...profileFields, role: profileFields.role.optional(), name: profileFields.name.optional(), reason: text().trim().max(500).optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
 export const userProfile = z.object({
@@ -55,6 +55,6 @@ export const connectionsBody = z.object({
 
 export const disconnectBody = z.union([
   z.object({ userId: id }).strict(),
-  z.object({ socketId: z.string().min(1).max(64) }).strict(),
+  z.object({ socketId: text().min(1).max(64) }).strict(),
   z.object({ all: z.literal(true) }).strict(),
 ]);

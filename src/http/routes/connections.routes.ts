@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionsBody, disconnectBody, errorBody } from '../../protocol/http.ts';
+import { text } from '../../protocol/schemas.ts';
 import type { ConnectionRegistry } from '../../state/connection-registry.ts';
 import type { Delivery } from '../../realtime/delivery.ts';
 import { rooms } from '../../realtime/types.ts';
@@ -10,7 +11,7 @@ import type { HttpApp } from '../server.ts';
 export function registerConnectionRoutes(app: HttpApp, deps: { registry: ConnectionRegistry; delivery: Delivery; guard: ReturnType<typeof requireRole> }): void {
   app.get(
     '/api/connections',
-    { preHandler: deps.guard, schema: { tags: ['connections'], summary: 'Open connections on every node', querystring: z.object({ userId: z.string().max(128).optional() }), response: { 200: connectionsBody, 401: errorBody, 403: errorBody } } },
+    { preHandler: deps.guard, schema: { tags: ['connections'], summary: 'Open connections on every node', querystring: z.object({ userId: text().max(128).optional() }), response: { 200: connectionsBody, 401: errorBody, 403: errorBody } } },
     async (req) => {
       const connections = req.query.userId ? await deps.registry.listForUser(req.query.userId) : await deps.registry.list();
       return { count: connections.length, connections };

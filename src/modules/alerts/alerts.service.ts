@@ -37,9 +37,11 @@ export interface BackendAlertInput {
 interface TripCheck { tripId: string | null; unverifiedTripId: string | null; partyIds: string[] }
 
 /**
- * Emergency alerts: store, route, acknowledge. An alert is never dropped: a
- * trip that cannot be verified only narrows who hears of it (admins and
- * fleet always do), and an alert the database refuses still goes out live.
+ * Emergency alerts: store, route, acknowledge. A trip that cannot be verified
+ * only narrows who hears of it (admins and fleet always do). An alert is
+ * stored before anyone hears of it: one the database refuses is answered
+ * with an error (the client retries), never delivered without a record that
+ * admins can acknowledge and investigate.
  */
 export class AlertsService {
   constructor(private readonly d: AlertsServiceDeps) {}
@@ -95,15 +97,13 @@ export class AlertsService {
       ...fields, id: randomUUID(), tripId: trip.tripId, unverifiedTripId: trip.unverifiedTripId,
       createdAt: new Date(this.d.clock.now()).toISOString(), acknowledgedBy: null, acknowledgedAt: null,
     };
-    let stored = true;
     try {
       await this.d.repo.insert(alert);
     } catch (err) {
-      stored = false;
-      this.d.log.error({ err, alertId: alert.id }, 'alert not stored; sending it live anyway');
+      this.d.log.error({ err, alertId: alert.id }, 'alert not stored; not delivered');
+      throw new UnavailableError('Alert storage', err);
     }
     this.d.events.publish('alert.raised', { alert, partyIds: trip.partyIds });
-    if (!stored) throw new UnavailableError('Alert storage');
     return alert;
   }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineInbound } from '../define.ts';
-import { noPayload } from '../schemas.ts';
+import { noPayload, text } from '../schemas.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { SocketRole } from '../roles.ts';
 
-const token = z.string().min(10).max(8192);
+const token = text().min(10).max(8192);
 
 /** Connection and authentication events (PROTOCOL.md section 2). */
 export const connectionInbound = {
@@ -17,7 +17,7 @@ export const connectionInbound = {
     rate: 'auth',
     failure: { event: 'auth_error', payload: (error) => ({ code: 'AUTH_FAILED', message: error.message }) },
   }),
-  leave_room: defineInbound({ schema: z.object({ roomId: z.string().min(1).max(200) }), audience: 'anyone', rate: 'default' }),
+  leave_room: defineInbound({ schema: z.object({ roomId: text().min(1).max(200) }), audience: 'anyone', rate: 'default' }),
 } as const;
 
 export interface AuthenticatedPayload { userId: string; role: SocketRole; connectionId: string }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineInbound } from '../define.ts';
-import { id, latitude, longitude } from '../schemas.ts';
+import { id, latitude, longitude, text } from '../schemas.ts';
 import { tripId } from './rides.ts';
 
 /**
@@ -16,7 +16,7 @@ export const ALERT_STATUSES = ['open', 'acknowledged'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export const alertId = z.uuid();
-const address = z.string().trim().max(300).optional();
+const address = text().trim().max(300).optional();
 
 /** `{ latitude, longitude, address? }` (seed 000); seed 001's `{ lat, lng }` is accepted too. */
 export const alertLocation = z.union([
@@ -35,7 +35,7 @@ export const emergenciesInbound = {
     schema: z.object({
       tripId: tripId.optional(),
       location: alertLocation,
-      message: z.string().trim().max(1000).optional(),
+      message: text().trim().max(1000).optional(),
       severity: z.enum(ALERT_SEVERITIES).default('high'),
     }),
     audience: ['passenger', 'driver'],
@@ -74,8 +74,8 @@ export const createAlertBody = z.object({
   vehicleId: id.optional(),
   tripId: tripId.optional(),
   severity: z.enum(ALERT_SEVERITIES),
-  title: z.string().trim().min(1).max(200),
-  message: z.string().trim().min(1).max(2000),
+  title: text().trim().min(1).max(200),
+  message: text().trim().min(1).max(2000),
   location: alertLocation,
   /** True: no longer re-sent to admins who connect after ALERT_AUTO_EXPIRE_S. */
   autoExpire: z.boolean().default(false),

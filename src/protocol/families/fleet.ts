@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineInbound } from '../define.ts';
-import { finite, id, isoTime, latitude, longitude, noPayload } from '../schemas.ts';
+import { finite, id, isoTime, latitude, longitude, noPayload, text } from '../schemas.ts';
 import { coordinates } from './locations.ts';
 
 /**
@@ -59,8 +59,8 @@ export const vehicleView = z.object({
 });
 export type VehicleView = z.output<typeof vehicleView>;
 
-const plateNumber = z.string().trim().min(1).max(20);
-const vehicleType = z.string().trim().min(1).max(30);
+const plateNumber = text().trim().min(1).max(20);
+const vehicleType = text().trim().min(1).max(30);
 const fuelLevel = finite.min(0).max(100);
 
 export const createVehicleBody = z.object({
@@ -91,7 +91,7 @@ export const telemetryResult = z.object({
 
 /** GeoJSON ring order: `[longitude, latitude]`. */
 const lngLat = z.tuple([longitude, latitude]);
-const geofenceName = z.string().trim().min(1).max(120);
+const geofenceName = text().trim().min(1).max(120);
 export const createGeofenceBody = z.union([
   z.object({ name: geofenceName, circle: z.object({ center: z.object({ latitude, longitude }), radiusM: finite.min(10).max(100_000) }) }).strict(),
   z.object({ name: geofenceName, polygon: z.array(lngLat).min(3).max(500) }).strict(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineInbound } from '../define.ts';
-import { finite, id, isoTime, latLng, latitude, longitude } from '../schemas.ts';
+import { finite, id, isoTime, latLng, latitude, longitude, text } from '../schemas.ts';
 
 /**
  * Family B of PROTOCOL.md, ride-hailing half: driver positions, availability,
@@ -53,7 +53,7 @@ export const locationsInbound = {
       radius: finite.min(1).max(50_000).default(5_000),
       limit: z.number().int().min(1).max(100).default(20),
       availableOnly: z.boolean().default(false),
-      vehicleType: z.string().trim().min(1).max(30).optional(),
+      vehicleType: text().trim().min(1).max(30).optional(),
     }),
     audience: ['admin'],
     rate: 'default',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineInbound } from '../define.ts';
-import { id, isoTime, noPayload } from '../schemas.ts';
+import { id, isoTime, json, noPayload, text } from '../schemas.ts';
 
 /**
  * Family D of PROTOCOL.md: notifications (seed 000 "Notification Events",
@@ -20,13 +20,13 @@ export const notificationId = z.uuid();
 const MAX_DATA_BYTES = 8 * 1024;
 /** Free-form JSON a client app interprets (`{ tripId, amount }`); bounded in keys and serialized size. */
 const jsonData = z
-  .record(z.string().min(1).max(64), z.unknown())
+  .record(text().min(1).max(64), json())
   .refine((o) => Object.keys(o).length <= 50, 'at most 50 keys')
   .refine((o) => JSON.stringify(o).length <= MAX_DATA_BYTES, `at most ${MAX_DATA_BYTES} bytes as JSON`);
 
 export const notificationAction = z.object({
-  label: z.string().trim().min(1).max(60),
-  action: z.string().trim().min(1).max(64),
+  label: text().trim().min(1).max(60),
+  action: text().trim().min(1).max(64),
   data: jsonData.optional(),
 });
 export type NotificationAction = z.output<typeof notificationAction>;
@@ -37,8 +37,8 @@ export type NotificationAction = z.output<typeof notificationAction>;
  */
 export const notificationInput = z.object({
   type: z.enum(NOTIFICATION_TYPES).default('info'),
-  title: z.string().trim().max(200).default(''),
-  message: z.string().trim().min(1).max(2000),
+  title: text().trim().max(200).default(''),
+  message: text().trim().min(1).max(2000),
   data: jsonData.default({}),
   actions: z.array(notificationAction).max(5).default([]),
   /** Not delivered, counted or listed from this instant on. Must be in the future. */
@@ -67,7 +67,7 @@ export const notificationsInbound = {
   'notification:list': defineInbound({
     schema: z
       .object({
-        cursor: z.string().max(18).regex(/^[1-9]\d{0,17}$/, 'expected a cursor from a previous answer').optional(),
+        cursor: text().max(18).regex(/^[1-9]\d{0,17}$/, 'expected a cursor from a previous answer').optional(),
         limit: z.number().int().min(1).max(100).default(20),
         unreadOnly: z.boolean().default(false),
       })
@@ -118,7 +118,7 @@ export const sendNotificationBody = z
     broadcast: z.literal(true).optional(),
     notification: notificationInput,
     /** Makes a retried send harmless: a second send with the same key creates nothing. Not for broadcasts. */
-    dedupeKey: z.string().trim().min(1).max(200).optional(),
+    dedupeKey: text().trim().min(1).max(200).optional(),
   })
   .refine((b) => [b.userId !== undefined, b.userIds !== undefined, b.broadcast === true].filter(Boolean).length === 1, 'give exactly one of userId, userIds, broadcast: true')
   .refine((b) => !(b.broadcast && b.dedupeKey), 'dedupeKey does not apply to broadcasts');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineInbound, tripIdOf } from '../define.ts';
+import { text } from '../schemas.ts';
 import { PAYMENT_METHODS, tripId, type PaymentMethod } from './rides.ts';
 
 /**
@@ -8,7 +9,7 @@ import { PAYMENT_METHODS, tripId, type PaymentMethod } from './rides.ts';
  */
 
 /** A client-chosen key: printable ASCII, bounded. */
-const idempotencyKey = z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const idempotencyKey = text().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 export const paymentsInbound = {
   /**
@@ -69,7 +70,7 @@ export interface PaymentsOutbound {
 /** A decimal with at most two places. */
 const amount = z.number().finite().positive().max(1_000_000)
   .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'at most two decimal places');
-export const walletCreditBody = z.object({ amount, reference: z.string().trim().min(1).max(128) });
+export const walletCreditBody = z.object({ amount, reference: text().trim().min(1).max(128) });
 export const walletCreditResult = z.object({ balance: z.number() });
 export const walletView = z.object({
   balance: z.number(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../schemas.ts';
 import { CANCELLED_BY, PAYMENT_METHODS, TRIP_STATUSES, TRIP_TYPES, type TripSummary } from './rides.ts';
 
 /** HTTP shapes of family A (`GET /api/trips/:id`, `POST /api/trips/:id/cancel`), shared by the routes and the OpenAPI document. */
@@ -44,7 +45,7 @@ export const tripStatusChangeBody = z.object({
 });
 
 export const tripWithHistoryBody = tripSummaryBody.extend({ statusHistory: z.array(tripStatusChangeBody) });
-export const cancelTripBody = z.object({ reason: z.string().trim().max(500).default('') });
+export const cancelTripBody = z.object({ reason: text().trim().max(500).default('') });
 
 // The wire interface and the HTTP schema describe the same object.
 export const tripSummaryMatches: z.output<typeof tripSummaryBody> extends TripSummary ? (TripSummary extends z.output<typeof tripSummaryBody> ? true : never) : never = true;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineInbound, tripIdOf } from '../define.ts';
-import { isoTime, latLng, latitude, longitude } from '../schemas.ts';
+import { isoTime, latLng, latitude, longitude, text } from '../schemas.ts';
 
 /**
  * Family A of PROTOCOL.md: ride-hailing trips and dispatch (seed 000 "Trip
@@ -23,8 +23,8 @@ export type TripUnavailableReason = 'accepted_by_another_driver' | 'cancelled' |
 
 /** Server-created trip ids are UUIDs; anything else cannot name a trip. */
 export const tripId = z.uuid();
-const address = z.string().trim().min(1).max(300);
-const reason = z.string().trim().max(500);
+const address = text().trim().min(1).max(300);
+const reason = text().trim().max(500);
 /** Client-reported instants are informational; the server stamps its own time. */
 const reportedTime = isoTime.optional();
 
@@ -44,7 +44,7 @@ export const ridesInbound = {
       dropoffLongitude: longitude,
       tripType: z.enum(TRIP_TYPES).default('standard'),
       paymentMethod: z.enum(PAYMENT_METHODS).default('cash'),
-      notes: z.string().trim().max(500).optional(),
+      notes: text().trim().max(500).optional(),
       /** Advisory only: the server computes its own estimate. */
       estimatedFare: z.number().finite().min(0).max(1_000_000).optional(),
     }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineInbound } from '../define.ts';
-import { id } from '../schemas.ts';
+import { id, text } from '../schemas.ts';
 
 export const USER_STATUSES = ['active', 'suspended', 'inactive'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -9,7 +9,7 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const usersInbound = {
   /** The sender's own profile changed elsewhere; `userId` must be the sender. */
   profile_updated: defineInbound({
-    schema: z.object({ userId: id, changes: z.array(z.string().min(1).max(64)).max(50).default([]) }),
+    schema: z.object({ userId: id, changes: z.array(text().min(1).max(64)).max(50).default([]) }),
     audience: 'authenticated',
     rate: 'default',
   }),
