@@ -1,4 +1,39 @@
-/** Minimal `--flag value` / `--flag=value` / `--switch` parser for the CLI. */
+import { parseArgs } from 'node:util';
+
+/** A command's options, in `util.parseArgs` form. */
+export type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+export type ParsedValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+/** A command line the CLI refuses (exit 2). The message is one line. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Strict parse of one command's arguments: an unknown option, an option
+ * without its value or (unless allowed) a stray argument is a UsageError.
+ * Every command takes `-h`/`--help`.
+ */
+export function parseCommandArgs(argv: string[], options: OptionSpecs, allowPositionals = false): { values: ParsedValues; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    return { values: values as ParsedValues, positionals };
+  } catch (err) {
+    // Node's messages run over several lines ("argument is ambiguous.\nDid you forget…"): the first says it.
+    const first = (err as Error).message.split('\n')[0]!.replace(/\. This command does not take positional arguments$/, '');
+    throw new UsageError(first.replace(/\.$/, ''));
+  }
+}
+
+/**
+ * Lenient `--flag value` / `--flag=value` / `--switch` parser for the bench
+ * scripts, which take open-ended tuning flags. The CLI's commands use
+ * parseCommandArgs, which refuses what it does not know.
+ */
 export function parseFlags(argv: string[]): Record<string, string | true> {
   const out: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {

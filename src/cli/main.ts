@@ -1,71 +1,48 @@
-import { signToken } from '../auth/token-signer.ts';
-import { resolveDevSecret } from '../config/dev-secret.ts';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
-import { ROLES, type Role } from '../protocol/roles.ts';
-import { parseFlags } from './args.ts';
+import { parseCommandArgs, UsageError, type ParsedValues } from './args.ts';
+import { COMMANDS, isCommandName, overview, type CommandName } from './commands.ts';
 
-const USAGE = `Usage: livegate <command>
-  start [--workers N]                               run the gateway
-  token --sub ID --role ROLE [--name N] [--ttl 1h]  print a signed JWT (HS256, configured secret)
-  migrate                                           apply database migrations and exit
-  bench [--quick] [scenario ...]                    run the benchmark suite (bench --help lists scenarios)
-Configuration comes from the environment; see README.md.`;
+/** A refused command line: one line naming the problem and where the help is, exit 2 (no usage dump). */
+function refuse(problem: string, helpCommand: string): number {
+  process.stderr.write(`livegate: ${problem} (see '${helpCommand}')\n`);
+  return 2;
+}
 
-/** "90" (seconds), "30s", "15m", "1h", "7d". jose takes more ("-1h", "1h ago") but throws on the rest. */
-const TTL = /^[1-9]\d*[smhd]?$/;
-
-async function token(config: Config, flags: Record<string, string | true>): Promise<number> {
-  const { sub, role, name, ttl } = flags;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128 || typeof role !== 'string' || !ROLES.includes(role as Role)) {
-    process.stderr.write(`token needs --sub ID (1-128 characters) and --role (${ROLES.join('|')})\n`);
-    return 2;
-  }
-  if (ttl !== undefined && (typeof ttl !== 'string' || !TTL.test(ttl))) {
-    process.stderr.write('--ttl takes a positive lifetime such as 90 (seconds), 30s, 15m, 1h or 7d\n');
-    return 2;
-  }
-  const resolved = await resolveDevSecret(config);
-  if (!resolved.config.auth.jwtSecret) {
-    process.stderr.write('token signs with JWT_SECRET; none is configured (asymmetric keys are verified, not signed, here)\n');
-    return 2;
-  }
-  const jwt = await signToken(resolved.config.auth.jwtSecret, {
-    sub, role: role as Role, ...(typeof name === 'string' ? { name } : {}), ttl: ttl === undefined ? '1h' : /^\d+$/.test(ttl) ? Number(ttl) : ttl,
-    ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}), ...(config.auth.audience ? { audience: config.auth.audience } : {}),
-  });
-  process.stdout.write(jwt + '\n');
+function say(text: string): number {
+  process.stdout.write(text + '\n');
   return 0;
 }
 
-async function migrateOnly(config: Config): Promise<number> {
-  const { migrate, openDatabase } = await import('../storage/index.ts');
-  const db = await openDatabase(config.storage);
-  try {
-    const applied = await migrate(db);
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
-    return 0;
-  } finally {
-    await db.close();
-  }
+/** `livegate <command> --help`; the benchmark runner lists its own scenarios. */
+async function helpFor(command: CommandName): Promise<number> {
+  if (command === 'bench') return (await import('./bench.ts')).bench(['--help']);
+  return say(COMMANDS[command].help);
 }
 
-const COMMANDS = ['start', 'token', 'migrate'] as const;
-type Command = (typeof COMMANDS)[number];
-const isCommand = (c: string | undefined): c is Command => COMMANDS.includes(c as Command);
-
-/** Runs one CLI command; returns the process exit code. */
+/** Runs one CLI command; returns the process exit code. Help and usage errors need no configuration. */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') return say(overview());
+  if (command === 'help') {
+    const [topic, ...extra] = rest;
+    if (topic === undefined) return say(overview());
+    if (!isCommandName(topic)) return refuse(`unknown command '${topic}'`, 'livegate --help');
+    if (extra.length) return refuse(`help takes one command, got '${extra.join(' ')}'`, 'livegate --help');
+    return helpFor(topic);
+  }
+  if (!isCommandName(command)) return refuse(command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`, 'livegate --help');
+
+  let flags: ParsedValues;
+  try {
+    flags = parseCommandArgs(rest, COMMANDS[command].options, 'positionals' in COMMANDS[command]).values;
+  } catch (err) {
+    if (err instanceof UsageError) return refuse(`${command}: ${err.message}`, `livegate ${command} --help`);
+    throw err;
+  }
+  if (flags.help) return helpFor(command);
   // The suite runs in its own process and reads no gateway configuration.
   if (command === 'bench') return (await import('./bench.ts')).bench(rest);
-  // Usage needs no configuration: answer it even when the environment is invalid.
-  if (!isCommand(command)) {
-    const help = command === undefined || command === 'help' || command === '--help' || command === '-h';
-    if (!help) process.stderr.write(`Unknown command: ${command}\n`);
-    (help ? process.stdout : process.stderr).write(USAGE + '\n');
-    return help ? 0 : 2;
-  }
-  const flags = parseFlags(rest);
+
   let config: Config;
   try {
     config = loadConfig();
@@ -76,13 +53,18 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  switch (command) {
-    case 'start':
-      // Loaded on demand: `token` and `help` need none of the server's modules.
-      return (await import('./start.ts')).start(config, flags);
-    case 'token':
-      return token(config, flags);
-    case 'migrate':
-      return migrateOnly(config);
+  try {
+    // Loaded on demand: `token` and `help` need none of the server's modules.
+    switch (command) {
+      case 'start':
+        return await (await import('./start.ts')).start(config, flags);
+      case 'token':
+        return await (await import('./token.ts')).token(config, flags);
+      case 'migrate':
+        return await (await import('./migrate.ts')).migrateOnly(config);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) return refuse(err.message, `livegate ${command} --help`);
+    throw err;
   }
 }

@@ -7,18 +7,16 @@ import { signToken } from '../auth/token-signer.ts';
 import { resolveDevSecret } from '../config/dev-secret.ts';
 import type { Config } from '../config/index.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { UsageError, type ParsedValues } from './args.ts';
 import { startPrimary } from './cluster-primary.ts';
 
 /**
  * The process entry: the only place that listens and handles signals.
  * `--workers N` (N > 1) runs a primary that owns the port and N workers.
  */
-export async function start(baseConfig: Config, flags: Record<string, string | true> = {}): Promise<number> {
+export async function start(baseConfig: Config, flags: ParsedValues = {}): Promise<number> {
   const workers = flags.workers === undefined ? 1 : Number(flags.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-    process.stderr.write('--workers takes a whole number from 1 to 64\n');
-    return 2;
-  }
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
   if (cluster.isWorker) return startWorker(baseConfig);
   const log = createLogger(baseConfig.log.level, baseConfig.nodeId);
   survivePromiseLeaks(log);

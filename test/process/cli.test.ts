@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { decodeJwt, jwtVerify } from 'jose';
-import { parseFlags } from '../../src/cli/args.ts';
+import { parseCommandArgs, parseFlags, UsageError } from '../../src/cli/args.ts';
+import { freePort } from '../helpers/ports.ts';
 import { runCli, type CliProcess } from '../helpers/process.ts';
 
 const SECRET = 'cli-test-secret-that-is-long-enough-0123456';
@@ -76,20 +77,77 @@ describe('livegate command line', () => {
     assert.match(second.stdout, /up to date/);
   });
 
-  test('an unknown command prints the usage on stderr and exits 2', async () => {
-    const res = await run(['frobnicate']);
-    assert.equal(res.code, 2);
-    assert.match(res.stderr, /Unknown command: frobnicate/);
-    assert.match(res.stderr, /Usage: livegate <command>/);
-    assert.equal(res.stdout, '');
-  });
+  /** Runs the CLI and fails (killing it) if it has not exited within `ms`: `start --help` must not serve. */
+  async function runBriefly(args: string[], env: Record<string, string> = {}, ms = 20_000) {
+    const child = runCli(args, { LOG_LEVEL: 'warn', ...env });
+    children.push(child);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+    const outcome = await Promise.race([child.exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      await child.kill();
+      assert.fail(`livegate ${args.join(' ')} still running after ${ms} ms\nstdout: ${child.stdout()}\nstderr: ${child.stderr()}`);
+    }
+    return { code: outcome.code, stdout: child.stdout(), stderr: child.stderr() };
+  }
 
   test('help prints the usage on stdout and exits 0, even with an invalid environment', async () => {
-    const res = await run(['help'], { PORT: 'not-a-port' });
-    assert.equal(res.code, 0, res.stderr);
-    assert.match(res.stdout, /Usage: livegate <command>/);
-    for (const command of ['start', 'token', 'migrate']) assert.match(res.stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const args of [['help'], ['--help'], ['-h'], []]) {
+      const res = await runBriefly(args, { PORT: 'not-a-port' });
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /Usage: livegate <command>/);
+      for (const command of ['start', 'token', 'migrate', 'bench']) assert.match(res.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), `${command} listed`);
+    }
   });
+
+  for (const command of ['start', 'token', 'migrate']) {
+    test(`${command} --help, ${command} -h and help ${command} print the command's help and exit 0 without doing anything`, async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'livegate-help-'));
+      dirs.push(dataDir);
+      // A free port and a real DATA_DIR: without the fix `start --help` serves and `migrate --help` migrates.
+      const env = { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', JWT_SECRET: SECRET };
+      for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
+        const res = await runBriefly(args, env);
+        assert.equal(res.code, 0, `${args.join(' ')}: ${res.stderr}`);
+        assert.match(res.stdout, new RegExp(`^Usage: livegate ${command}\\b`), args.join(' '));
+        assert.match(res.stdout, /--help/);
+        assert.equal(res.stderr, '');
+      }
+      assert.deepEqual(await readdir(dataDir), [], 'nothing written to DATA_DIR');
+    });
+  }
+
+  test('bench --help and help bench list the scenarios and exit 0', async () => {
+    for (const args of [['bench', '--help'], ['help', 'bench']]) {
+      const res = await runBriefly(args);
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /idle/, args.join(' '));
+    }
+  });
+
+  for (const [name, args, problem, pointer] of [
+    ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/, /livegate --help/],
+    ['an unknown top-level option', ['--verbose'], /unknown option '--verbose'/, /livegate --help/],
+    ['help for an unknown command', ['help', 'frobnicate'], /unknown command 'frobnicate'/, /livegate --help/],
+    ['an unknown start option', ['start', '--wrokers', '2'], /--wrokers/, /livegate start --help/],
+    ['a stray start argument', ['start', 'now'], /'now'/, /livegate start --help/],
+    ['an unknown migrate option', ['migrate', '--dry-run'], /--dry-run/, /livegate migrate --help/],
+    ['an unknown token option', ['token', '--sub', 'u1', '--role', 'driver', '--rol', 'admin'], /--rol\b/, /livegate token --help/],
+    ['an unknown bench option', ['bench', '--quik'], /--quik/, /livegate bench --help/],
+  ] as const) {
+    test(`${name} exits 2 with one line naming it and pointing to --help`, async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'livegate-badflag-'));
+      dirs.push(dataDir);
+      const res = await runBriefly([...args], { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', JWT_SECRET: SECRET });
+      assert.equal(res.code, 2, res.stderr);
+      assert.equal(res.stdout, '');
+      assert.equal(res.stderr.trimEnd().split('\n').length, 1, `one line, got:\n${res.stderr}`);
+      assert.match(res.stderr, problem);
+      assert.match(res.stderr, pointer);
+      assert.deepEqual(await readdir(dataDir), [], 'nothing written to DATA_DIR');
+    });
+  }
 
   test('a command with an invalid environment exits 1 and lists the problems', async () => {
     const res = await run(['token', '--sub', 'u1', '--role', 'driver'], { PORT: 'abc', JWT_SECRET: 'short' });
@@ -100,6 +158,28 @@ describe('livegate command line', () => {
   });
 });
 
+describe('parseCommandArgs', () => {
+  const TOKEN = { sub: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } } as const;
+
+  test('reads --flag value, --flag=value and -h', () => {
+    assert.deepEqual({ ...parseCommandArgs(['--sub', 'u1', '--role=driver', '-h'], TOKEN).values }, { sub: 'u1', role: 'driver', help: true });
+  });
+
+  test('keeps everything after the first "=" of an inline value', () => {
+    assert.deepEqual({ ...parseCommandArgs(['--name=a=b', '--sub='], TOKEN).values }, { name: 'a=b', sub: '' });
+  });
+
+  for (const [name, argv, message] of [
+    ['an unknown option', ['--rol', 'x'], "Unknown option '--rol'"],
+    ['an option missing its value', ['--sub'], "Option '--sub <value>' argument missing"],
+    ['an option followed by another option', ['--role', '--sub', 'x'], "Option '--role' argument is ambiguous"],
+    ['a stray argument', ['now'], "Unexpected argument 'now'"],
+  ] as const) {
+    test(`${name} is a one-line UsageError`, () => {
+      assert.throws(() => parseCommandArgs([...argv], TOKEN), (err: Error) => err instanceof UsageError && err.message === message);
+    });
+  }
+});
 describe('parseFlags', () => {
   test('reads --flag value, --flag=value and bare switches', () => {
     assert.deepEqual(parseFlags(['--sub', 'u1', '--role=driver', '--verbose', '--ttl', '1h']), { sub: 'u1', role: 'driver', verbose: true, ttl: '1h' });
