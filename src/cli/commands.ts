@@ -1,3 +1,4 @@
+import { ROLES } from '../protocol/roles.ts';
 import type { OptionSpecs } from './args.ts';
 
 /** One `livegate` command: its line in the overview, its `--help` text and its options. */
@@ -38,7 +39,7 @@ secret generated in DATA_DIR. Asymmetric keys are verified, not signed, here.
 
 Options:
   --sub ID      the user id (1-128 characters)
-  --role ROLE   passenger, driver, admin, fleet_manager or service
+  --role ROLE   ${ROLES.join(', ')}
   --name N      display name claim
   --ttl T       lifetime: 90 (seconds), 30s, 15m, 1h or 7d (default 1h)
   -h, --help    show this help
