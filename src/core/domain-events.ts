@@ -1,12 +1,17 @@
 import type { Logger } from './logger.ts';
 
+/** The subscribing half of a module's bus: what another family or the delivery layer is given. */
+export interface EventSource<M> {
+  on<K extends keyof M>(type: K, fn: (payload: M[K]) => void): void;
+}
+
 /**
  * In-process bus on which domain modules report what happened. Domain modules
  * know nothing about sockets; the delivery layer subscribes and turns events
  * into emits. Handlers run synchronously in subscription order; a throwing
  * subscriber is logged and does not stop the others.
  */
-export class DomainEvents<M extends { [K in keyof M]: unknown }> {
+export class DomainEvents<M extends { [K in keyof M]: unknown }> implements EventSource<M> {
   private readonly subscribers = new Map<keyof M, Array<(payload: never) => void>>();
 
   constructor(private readonly log: Logger) {}

@@ -1,4 +1,5 @@
 import type { Metrics } from '../observability/metrics.ts';
+import { currentReplyScope } from './reply-scope.ts';
 import { rooms, type LivegateServer, type OutArgs, type OutEvent } from './types.ts';
 
 /**
@@ -14,8 +15,14 @@ export class Delivery {
 
   to<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
     if (Array.isArray(target) && target.length === 0) return;
-    this.io.to(target as string | string[]).emit(event, ...args);
-    this.metrics.eventSent(event);
+    const scope = currentReplyScope();
+    if (!scope) return this.send(this.io.to(target as string | string[]), event, args);
+    // An answer to the sender goes out before what its event caused (reply-scope.ts).
+    const skipSender = scope.excludesSender(event);
+    scope.hold(() => {
+      const op = this.io.to(target as string | string[]);
+      this.send(skipSender ? op.except(scope.socketId) : op, event, args);
+    });
   }
 
   /**
@@ -24,12 +31,21 @@ export class Delivery {
    */
   volatileTo<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
     if (Array.isArray(target) && target.length === 0) return;
-    this.io.to(target as string | string[]).except(rooms.slowClients).emit(event, ...args);
-    this.metrics.eventSent(event);
+    const emit = () => this.send(this.io.to(target as string | string[]).except(rooms.slowClients), event, args);
+    const scope = currentReplyScope();
+    if (scope) scope.hold(emit);
+    else emit();
   }
 
   toAll<E extends OutEvent>(event: E, ...args: OutArgs<E>): void {
-    this.io.emit(event, ...args);
+    const emit = () => this.send(this.io, event, args);
+    const scope = currentReplyScope();
+    if (scope) scope.hold(emit);
+    else emit();
+  }
+
+  private send<E extends OutEvent>(op: Pick<LivegateServer, 'emit'>, event: E, args: OutArgs<E>): void {
+    op.emit(event, ...args);
     this.metrics.eventSent(event);
   }
 

@@ -5,7 +5,17 @@ import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { INBOUND, isInboundEvent, type AckFn, type Audience, type InboundEvent, type InboundPayload, type InboundSpec, type SocketRole, type RateClass } from '../protocol/index.ts';
 import type { RateLimiter } from '../state/rate-limiter.ts';
+import { ReplyScope, withReplyScope } from './reply-scope.ts';
 import type { LivegateSocket, OutArgs, OutEvent } from './types.ts';
+
+const NO_ANSWERS: ReadonlySet<string> = new Set();
+const answerSets = new WeakMap<InboundSpec, ReadonlySet<string>>();
+/** The events an ack of `spec` repeats, as a set made once per event. */
+function answersOf(spec: InboundSpec): ReadonlySet<string> {
+  let set = answerSets.get(spec);
+  if (!set) answerSets.set(spec, (set = new Set(spec.answers ?? [])));
+  return set;
+}
 
 /** What a handler gets besides its validated payload. */
 export interface HandlerContext {
@@ -69,6 +79,8 @@ export class EventRouter {
     const known = isInboundEvent(event);
     metrics.eventReceived(known ? event : 'unknown');
     const spec: InboundSpec | undefined = known ? INBOUND[event] : undefined;
+    // Emits caused by the handler wait for the answer (reply-scope.ts).
+    const scope = new ReplyScope(socket.id, ack && spec ? answersOf(spec) : NO_ANSWERS);
     try {
       if (!known || !spec) throw new AppError('UNKNOWN_EVENT', `Unknown event ${event.slice(0, 64)}`);
       const data = socket.data;
@@ -87,11 +99,12 @@ export class EventRouter {
         socket.emit(ev, ...args);
         metrics.eventSent(ev);
       };
-      const result = await handler({ userId: data.userId, role: data.role, socket, now, emit }, parsed.data as InboundPayload<InboundEvent>);
+      const result = await withReplyScope(scope, () => handler({ userId: data.userId, role: data.role, socket, now, emit }, parsed.data as InboundPayload<InboundEvent>));
       ack?.({ success: true, data: result ?? null });
     } catch (err) {
       this.fail(socket, event, spec, raw, ack, err);
     } finally {
+      scope.release();
       if (known) metrics.handled(event, (performance.now() - started) / 1000);
     }
   }

@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { connectionsBody, disconnectBody, errorBody } from '../../protocol/http.ts';
 import { text } from '../../protocol/schemas.ts';
 import type { ConnectionRegistry } from '../../state/connection-registry.ts';
-import type { Delivery } from '../../realtime/delivery.ts';
-import { rooms } from '../../realtime/types.ts';
+import { rooms } from '../../protocol/rooms.ts';
 import type { requireRole } from '../auth.ts';
 import type { HttpApp } from '../server.ts';
 
+/** Disconnects sockets on every node (the realtime layer's Delivery implements it). */
+export interface Disconnector {
+  disconnectAll(): void;
+  disconnect(target: string): void;
+}
+
 /** GET /api/connections and POST /api/connections/disconnect, over the whole cluster. */
-export function registerConnectionRoutes(app: HttpApp, deps: { registry: ConnectionRegistry; delivery: Delivery; guard: ReturnType<typeof requireRole> }): void {
+export function registerConnectionRoutes(app: HttpApp, deps: { registry: ConnectionRegistry; delivery: Disconnector; guard: ReturnType<typeof requireRole> }): void {
   app.get(
     '/api/connections',
     { preHandler: deps.guard, schema: { tags: ['connections'], summary: 'Open connections on every node', querystring: z.object({ userId: text().max(128).optional() }), response: { 200: connectionsBody, 401: errorBody, 403: errorBody } } },

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { TripsService } from '../../modules/trips/index.ts';
+import { tripSummary, type TripsService } from '../../modules/trips/index.ts';
 import { cancelTripBody, tripSummaryBody, tripWithHistoryBody } from '../../protocol/families/rides-http.ts';
 import { tripId } from '../../protocol/families/rides.ts';
 import { errorBody } from '../../protocol/http.ts';
-import { tripSummary } from '../../realtime/trip-payloads.ts';
 import type { requireRole } from '../auth.ts';
 import type { HttpApp } from '../server.ts';
 

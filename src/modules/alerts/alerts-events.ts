@@ -1,6 +1,6 @@
 import type { Alert } from './alert-types.ts';
 
-/** What the alerts module reports; src/realtime/alert-delivery.ts turns these into emits. */
+/** What the alerts module reports; src/realtime/alerts/delivery.ts turns these into emits. */
 export interface AlertsEvents {
   /** `partyIds`: users of the verified trip other than the reporter, who get `emergency_alert` too. */
   'alert.raised': { alert: Alert; partyIds: readonly string[] };

@@ -4,7 +4,7 @@ import type { GeofenceCrossingPayload, VehicleView } from '../../protocol/famili
 export interface VehiclePosition { latitude: number; longitude: number; speed?: number | null | undefined; heading?: number | null | undefined; at: number }
 
 /**
- * What the fleet module reports; src/realtime/fleet-delivery.ts turns these
+ * What the fleet module reports; src/realtime/fleet/delivery.ts turns these
  * into emits to `vehicle:{id}`, `fleet` and `admins`.
  */
 export interface FleetEvents {

@@ -16,7 +16,8 @@ import { PushRepository } from './push.repository.ts';
 
 export type { NotificationsEvents } from './notifications-events.ts';
 export type { Notification, InboxItem, NotificationInput, SendTarget } from './notification-types.ts';
-export { notificationPayload, isExpired } from './notification-types.ts';
+export { isExpired } from './notification-types.ts';
+export { notificationPayload, notificationNewPayload, inboxEntry, announcementLevel } from './notification-payloads.ts';
 export { NotificationsService, type NotificationsSettings, type SendResult, type InboxPage } from './notifications.service.ts';
 export type { PushRelay, PushSettings } from './push-relay.ts';
 export { PushRepository } from './push.repository.ts';

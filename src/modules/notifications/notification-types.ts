@@ -1,5 +1,5 @@
 import type {
-  NotificationAction, NotificationContent, NotificationInput, NotificationPayload, NotificationType,
+  NotificationAction, NotificationContent, NotificationInput, NotificationType,
 } from '../../protocol/families/notifications.ts';
 
 export type { NotificationAction, NotificationContent, NotificationInput, NotificationType };
@@ -25,10 +25,5 @@ export interface InboxItem extends Notification {
 
 /** Who a send goes to. */
 export type SendTarget = { userId: string } | { userIds: readonly string[] } | { broadcast: true };
-
-/** Seed 000's `notification` payload: the one mapping from the stored notification to the wire. */
-export function notificationPayload(n: Notification): NotificationPayload {
-  return { id: n.id, type: n.type, title: n.title, message: n.message, data: n.data, actions: n.actions, timestamp: n.createdAt, expiresAt: n.expiresAt };
-}
 
 export const isExpired = (n: Pick<Notification, 'expiresAt'>, now: number): boolean => n.expiresAt !== null && Date.parse(n.expiresAt) <= now;

@@ -2,7 +2,7 @@ import type { Notification } from './notification-types.ts';
 
 /**
  * What the notifications module reports. It knows nothing about sockets: the
- * delivery layer (src/realtime/notification-delivery.ts) turns these into emits.
+ * delivery layer (src/realtime/notifications/delivery.ts) turns these into emits.
  */
 export interface NotificationsEvents {
   /** Stored for `userIds` (one event, however many recipients: one emit to many rooms). */

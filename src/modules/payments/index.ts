@@ -23,6 +23,7 @@ export { WalletService, type WalletView } from './wallet.service.ts';
 export { LedgerRepository, accounts, type Posting } from './ledger.repository.ts';
 export { splitFare, toMoney, toMinor, type Split, type PaymentRates } from './money.ts';
 export { GATEWAY_HEADERS, signGatewayBody, verifyGatewayBody } from './payment-gateway.ts';
+export { paymentPayloads, outcomePayload } from './payment-payloads.ts';
 export { notifyPaymentEvents, type PaymentNotifier } from './payment-notifications.ts';
 
 export interface PaymentsModuleDeps {

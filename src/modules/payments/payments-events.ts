@@ -14,7 +14,7 @@ export type PaymentOutcome =
 export type PaymentSource = 'automatic' | 'request';
 
 /**
- * What the payments module reports; src/realtime/payment-delivery.ts turns
+ * What the payments module reports; src/realtime/payments/delivery.ts turns
  * these into emits. `at` is the server's ISO time of the event.
  */
 export interface PaymentsEvents {

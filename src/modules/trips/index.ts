@@ -9,6 +9,7 @@ import type { DriverTracks } from '../../core/ride-ports.ts';
 import type { GeoIndex } from '../../state/geo-index.ts';
 import type { Queryable } from '../../storage/index.ts';
 import { ActiveTripsView } from './active-trips.ts';
+import { OfferResends } from './offer-resends.ts';
 import { OffersRepository } from './offers.repository.ts';
 import type { ProfileReader } from './profiles.ts';
 import { TripDispatcher } from './trip-dispatch.ts';
@@ -26,9 +27,11 @@ export type { ProfileReader } from './profiles.ts';
 export { TRIP_TRANSITIONS, allowedFrom, canTransition, type TripAction, type TripActor } from './trip-transitions.ts';
 export { fareMinor, estimateRoute, toMoney, toKm, toMinutes, toMinutesCeil } from './fare.ts';
 export { TripsService, type SweepResult, type TripRequestInput, type TripAcceptInput } from './trips.service.ts';
+export type { PendingOffer } from './offer-resends.ts';
 export type { TripParty, TripCaller, CompleteInput } from './trip-lifecycle.ts';
 export type { ActiveTripsView } from './active-trips.ts';
 export type { TripSweeper } from './trip-sweeper.ts';
+export { tripSummary, roomData, newTripAvailable, tripAccepted, assignmentConfirmed, driverArrived, tripStarted, tripCompleted, tripCancelled } from './trip-payloads.ts';
 
 export interface TripsModuleDeps {
   db: Queryable;
@@ -56,7 +59,9 @@ export function createTripsModule(deps: TripsModuleDeps): TripsModule {
   const offers = new OffersRepository(deps.db);
   const activeTrips = new ActiveTripsView(trips, deps.clock);
   const dispatcher = new TripDispatcher({ offers, geo: deps.geo, profiles: deps.profiles, events: deps.events, clock: deps.clock, settings: deps.settings });
-  const service = new TripsService({ ...deps, trips, offers, dispatcher, activeTrips });
-  const sweeper = new TripSweeper(() => service.sweep(), deps.settings.sweepIntervalMs, deps.log);
+  const resends = new OfferResends({ offers, profiles: deps.profiles, events: deps.events, clock: deps.clock, settings: deps.settings });
+  const service = new TripsService({ ...deps, trips, offers, dispatcher, activeTrips, resends });
+  // A tick: search deadlines and waves; offers still unanswered are shown again (independently: one failing leaves the other).
+  const sweeper = new TripSweeper(() => Promise.all([service.sweep(), service.resendOffers()]), deps.settings.sweepIntervalMs, deps.log);
   return { service, activeTrips, sweeper };
 }

@@ -18,7 +18,7 @@ export interface TripCompletedEvent {
 
 /**
  * What the trips module reports. It knows nothing about sockets: the
- * delivery layer (src/realtime/trip-delivery.ts) turns these into emits, and
+ * delivery layer (src/realtime/trips/delivery.ts) turns these into emits, and
  * later modules (payments, chat) subscribe to them. Every status change is
  * published as `trip.status_changed` first, then as its specific event.
  */
@@ -26,6 +26,11 @@ export interface TripsEvents {
   'trip.requested': { trip: Trip; passenger: PartyProfile; nearbyDriversCount: number };
   /** One wave of offers: many drivers, one event. */
   'trip.offered': { trip: Trip; passenger: PartyProfile; driverIds: string[]; wave: number; expiresAt: string };
+  /**
+   * Live offers still unanswered, shown again (same trip, same expiresAt). Published
+   * on every node's sweeper tick: each node shows it to its own sockets only.
+   */
+  'trip.offer_resent': { trip: Trip; passenger: PartyProfile; driverIds: string[]; wave: number; expiresAt: string };
   /** Drivers holding an offer that can no longer be accepted. */
   'trip.offers_withdrawn': { tripId: string; driverIds: string[]; reason: TripUnavailableReason };
   'trip.status_changed': { trip: Trip; from: TripStatus | null; actorRole: ActorRole; actorId: string | null };

@@ -1,21 +1,16 @@
-import type { Logger } from '../core/logger.ts';
+import type { Logger } from '../../core/logger.ts';
 import {
-  isExpired, notificationPayload, type InboxItem, type Notification, type NotificationsEvents, type NotificationsService,
-} from '../modules/notifications/index.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import type { AnnouncementLevel, InboxEntry, NotificationNewPayload } from '../protocol/families/notifications.ts';
-import type { Delivery } from './delivery.ts';
-import type { SessionHook } from './sessions.ts';
-import { rooms } from './types.ts';
+  announcementLevel, isExpired, notificationNewPayload, notificationPayload, type Notification, type NotificationsEvents, type NotificationsService,
+} from '../../modules/notifications/index.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { Delivery } from '../delivery.ts';
+import type { SessionHook } from '../sessions.ts';
+import { rooms } from '../types.ts';
 
 /** The subscribing half of the notifications module's event bus. */
 export interface NotificationEventSource {
   on<K extends keyof NotificationsEvents>(type: K, fn: (payload: NotificationsEvents[K]) => void): void;
 }
-
-export const inboxEntry = (item: InboxItem): InboxEntry => ({ ...notificationPayload(item), read: item.readAt !== null, readAt: item.readAt });
-const newPayload = (n: Notification): NotificationNewPayload => ({ ...notificationPayload(n), _id: n.id });
-const levelOf = (type: Notification['type']): AnnouncementLevel => (type === 'success' ? 'info' : type);
 
 /**
  * Turns notifications-module events into emits: a new notification goes to
@@ -29,7 +24,7 @@ export function deliverNotificationEvents(events: NotificationEventSource, deliv
   const emitOne = (userIds: readonly string[], n: Notification) => {
     const to = userIds.map(rooms.user);
     delivery.to(to, 'notification', notificationPayload(n));
-    delivery.to(to, 'notification:new', newPayload(n));
+    delivery.to(to, 'notification:new', notificationNewPayload(n));
   };
   const batcher = opts.batchWindowMs > 0 ? new BurstBatcher(opts.batchWindowMs, (userId, held) => {
     // Held notifications are stored already; one that expired while held is not delivered.
@@ -43,7 +38,7 @@ export function deliverNotificationEvents(events: NotificationEventSource, deliv
   });
   events.on('notification.broadcast', ({ notification }) => {
     delivery.toAll('notification:broadcast', notificationPayload(notification));
-    delivery.toAll('system-announcement', { message: notification.message, level: levelOf(notification.type), timestamp: Date.parse(notification.createdAt) });
+    delivery.toAll('system-announcement', { message: notification.message, level: announcementLevel(notification.type), timestamp: Date.parse(notification.createdAt) });
   });
   events.on('notification.count_changed', ({ userId, count }) => {
     delivery.to(rooms.user(userId), 'notification:count', { count });

@@ -1,6 +1,5 @@
-import type { TripsService } from '../../modules/trips/index.ts';
+import { assignmentConfirmed, driverArrived, tripCancelled, tripCompleted, tripStarted, type TripsService } from '../../modules/trips/index.ts';
 import type { EventHandler, HandlerContext } from '../event-router.ts';
-import { assignmentConfirmed, driverArrived, tripCancelled, tripCompleted, tripStarted } from '../trip-payloads.ts';
 import { rooms } from '../types.ts';
 
 export interface TripHandlerDeps {

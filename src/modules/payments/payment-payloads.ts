@@ -1,9 +1,8 @@
-import type { DomainEvents } from '../core/domain-events.ts';
-import { toMoney, type Payment, type PaymentFailure, type PaymentOutcome, type PaymentsEvents } from '../modules/payments/index.ts';
-import type { PaymentMethod } from '../protocol/index.ts';
-import type { PaymentCompletedPayload, PaymentFailedPayload, PaymentProcessingPayload, PaymentReceivedPayload } from '../protocol/families/payments.ts';
-import type { Delivery } from './delivery.ts';
-import { rooms } from './types.ts';
+import type { PaymentMethod } from '../../protocol/index.ts';
+import type { PaymentCompletedPayload, PaymentFailedPayload, PaymentProcessingPayload, PaymentReceivedPayload } from '../../protocol/families/payments.ts';
+import { toMoney } from './money.ts';
+import type { PaymentFailure, PaymentOutcome } from './payments-events.ts';
+import type { Payment } from './payments.repository.ts';
 
 /** Seed 000 payload builders, shared by the delivery and the `process_payment` ack so both say the same. */
 export const paymentPayloads = {
@@ -32,16 +31,4 @@ export function outcomePayload(o: PaymentOutcome): PaymentCompletedPayload | Pay
   if (o.kind === 'completed') return paymentPayloads.completed(o.payment, o.payment.updatedAt);
   if (o.kind === 'failed') return paymentPayloads.failed(o.payment, o.failure, o.alternatives, o.payment.updatedAt);
   return paymentPayloads.processing(o.payment, o.payment.updatedAt);
-}
-
-/** Payment events to the passenger's sockets (every node) and, on success, `payment_received` to the driver's. */
-export function deliverPaymentEvents(events: DomainEvents<PaymentsEvents>, delivery: Delivery): void {
-  events.on('payment.processing', ({ payment, at }) => delivery.to(rooms.user(payment.passengerId), 'payment_processing', paymentPayloads.processing(payment, at)));
-  events.on('payment.completed', ({ payment, at }) => {
-    delivery.to(rooms.user(payment.passengerId), 'payment_completed', paymentPayloads.completed(payment, at));
-    delivery.to(rooms.user(payment.driverId), 'payment_received', paymentPayloads.received(payment, at));
-  });
-  events.on('payment.failed', ({ payment, failure, alternatives, at }) => {
-    delivery.to(rooms.user(payment.passengerId), 'payment_failed', paymentPayloads.failed(payment, failure, alternatives, at));
-  });
 }

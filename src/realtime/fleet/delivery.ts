@@ -1,8 +1,8 @@
-import type { DomainEvents } from '../core/domain-events.ts';
-import { toFleetLocation, type FleetEvents, type VehiclePosition } from '../modules/fleet/index.ts';
-import type { Delivery } from './delivery.ts';
-import { Coalescer } from './location-delivery.ts';
-import { rooms, type LivegateServer } from './types.ts';
+import type { DomainEvents } from '../../core/domain-events.ts';
+import { toFleetLocation, type FleetEvents, type VehiclePosition } from '../../modules/fleet/index.ts';
+import type { Delivery } from '../delivery.ts';
+import { Coalescer } from '../coalescer.ts';
+import { rooms, type LivegateServer } from '../types.ts';
 
 /**
  * Fleet events to rooms: vehicle changes to `vehicle:{id}` and `fleet`;

@@ -1,5 +1,6 @@
-import type { LatLng } from '../core/ride-ports.ts';
-import { toKm, toMinutes, toMinutesCeil, toMoney, type DriverProfile, type PartyProfile, type Trip } from '../modules/trips/index.ts';
+import type { LatLng } from '../../core/ride-ports.ts';
+import { toKm, toMinutes, toMinutesCeil, toMoney } from './fare.ts';
+import type { DriverProfile, PartyProfile, Trip } from './trip-types.ts';
 import type {
   DriverArrivedPayload,
   NewTripAvailablePayload,
@@ -10,7 +11,7 @@ import type {
   TripRoomData,
   TripStartedPayload,
   TripSummary,
-} from '../protocol/families/rides.ts';
+} from '../../protocol/families/rides.ts';
 
 /**
  * Trip domain objects → family A wire payloads (seed 000 shapes). Money in

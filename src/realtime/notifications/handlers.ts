@@ -1,6 +1,5 @@
-import type { NotificationsService } from '../../modules/notifications/index.ts';
+import { inboxEntry, type NotificationsService } from '../../modules/notifications/index.ts';
 import type { EventHandler } from '../event-router.ts';
-import { inboxEntry } from '../notification-delivery.ts';
 
 export interface NotificationHandlerDeps {
   notifications: NotificationsService;

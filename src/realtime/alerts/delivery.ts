@@ -1,9 +1,9 @@
-import type { Logger } from '../core/logger.ts';
-import { alertPayload, priorityOf, type AlertsEvents, type AlertsService } from '../modules/alerts/index.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import type { Delivery } from './delivery.ts';
-import type { SessionHook } from './sessions.ts';
-import { rooms } from './types.ts';
+import type { Logger } from '../../core/logger.ts';
+import { alertPayload, priorityOf, type AlertsEvents, type AlertsService } from '../../modules/alerts/index.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { Delivery } from '../delivery.ts';
+import type { SessionHook } from '../sessions.ts';
+import { rooms } from '../types.ts';
 
 /** The subscribing half of the alerts module's event bus. */
 export interface AlertEventSource {

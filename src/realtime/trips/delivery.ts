@@ -1,7 +1,6 @@
-import type { TripsEvents } from '../modules/trips/index.ts';
-import type { Delivery } from './delivery.ts';
-import { assignmentConfirmed, driverArrived, newTripAvailable, roomData, tripAccepted, tripCancelled, tripCompleted, tripStarted } from './trip-payloads.ts';
-import { rooms } from './types.ts';
+import { assignmentConfirmed, driverArrived, newTripAvailable, roomData, tripAccepted, tripCancelled, tripCompleted, tripStarted, type TripsEvents } from '../../modules/trips/index.ts';
+import type { Delivery } from '../delivery.ts';
+import { rooms } from '../types.ts';
 
 /** The subscribing half of the domain-event bus, for the trips module's events. */
 export interface TripEventSource {

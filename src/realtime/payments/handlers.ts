@@ -1,6 +1,5 @@
-import type { PaymentsService } from '../../modules/payments/index.ts';
+import { outcomePayload, type PaymentsService } from '../../modules/payments/index.ts';
 import type { EventHandler } from '../event-router.ts';
-import { outcomePayload } from '../payment-delivery.ts';
 
 export interface PaymentHandlerDeps {
   payments: PaymentsService;
