@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '../config/index.ts';
+import { ConfigError, loadConfig, StartupError, type Config } from '../config/index.ts';
 import { parseCommandArgs, UsageError, type ParsedValues } from './args.ts';
 import { COMMANDS, isCommandName, overview, type CommandName } from './commands.ts';
 
@@ -65,6 +65,10 @@ export async function runCli(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) return refuse(err.message, `livegate ${command} --help`);
+    if (err instanceof StartupError) {
+      process.stderr.write(`livegate: ${err.message}\n`);
+      return 1;
+    }
     throw err;
   }
 }

@@ -9,6 +9,7 @@ import type { Config } from '../config/index.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { UsageError, type ParsedValues } from './args.ts';
 import { startPrimary } from './cluster-primary.ts';
+import { portTaken, preflight } from './preflight.ts';
 
 /**
  * The process entry: the only place that listens and handles signals.
@@ -20,6 +21,7 @@ export async function start(baseConfig: Config, flags: ParsedValues = {}): Promi
   if (cluster.isWorker) return startWorker(baseConfig);
   const log = createLogger(baseConfig.log.level, baseConfig.nodeId);
   survivePromiseLeaks(log);
+  await preflight(baseConfig);
   const { config, generated, path } = await resolveDevSecret(baseConfig);
   if (workers > 1) {
     if (!config.storage.databaseUrl) {
@@ -32,7 +34,10 @@ export async function start(baseConfig: Config, flags: ParsedValues = {}): Promi
     log.warn('DATA_DIR=memory: PGlite keeps everything in memory — ALL DATA IS LOST ON RESTART');
   }
   const app = await createApp(config, { log });
-  const address = await app.listen();
+  // The port was free at the preflight; another process may have taken it since.
+  const address = await app.listen().catch((err: unknown) => {
+    throw portTaken(config.http.port, config.http.host, err) ?? err;
+  });
   releaseStartupGarbage();
   log.info({ port: address.port, storage: app.db.kind, redis: Boolean(config.redisUrl) }, `Livegate listening on port ${address.port}`);
   await banner(config, generated, path, address.port);

@@ -3,6 +3,8 @@ import type { Database } from './database.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
+export { probePostgres } from './postgres.ts';
+
 export type { Database, Queryable, QueryResult } from './database.ts';
 export { migrate } from './migrate.ts';
 

@@ -1,23 +1,31 @@
-import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 /**
  * Embedded PostgreSQL (WASM). One connection, so transactions are serialised
- * by PGlite itself. `dataDir = "memory"` keeps nothing.
+ * by PGlite itself. `dataDir = "memory"` keeps nothing; a directory is
+ * locked to this process while open (see lockDataDir).
  */
 export async function openPglite(dataDir: string): Promise<Database> {
   const memory = dataDir === 'memory';
-  if (!memory) await mkdir(dataDir, { recursive: true });
-  // 32 MB of shared buffers instead of 128 MB: PGlite's WebAssembly heap
-  // touches them all at start, and an embedded single node needs far less.
-  const db = await PGlite.create({
-    ...(memory ? {} : { dataDir: `${dataDir.replace(/\/$/, '')}/pglite` }),
-    postgresqlconf: ['shared_buffers=32MB'],
-    // bigint (count(*), bigserial) as a string, as `pg` returns it; PGlite's
-    // default (a number, or a BigInt past 2^53) would differ from production.
-    parsers: { [types.INT8]: (value: string) => value },
-  });
+  // Taken before PGlite touches the directory; a second process stops here.
+  const lock = memory ? undefined : await lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    // 32 MB of shared buffers instead of 128 MB: PGlite's WebAssembly heap
+    // touches them all at start, and an embedded single node needs far less.
+    db = await PGlite.create({
+      ...(memory ? {} : { dataDir: `${dataDir.replace(/\/$/, '')}/pglite` }),
+      postgresqlconf: ['shared_buffers=32MB'],
+      // bigint (count(*), bigserial) as a string, as `pg` returns it; PGlite's
+      // default (a number, or a BigInt past 2^53) would differ from production.
+      parsers: { [types.INT8]: (value: string) => value },
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   let closed = false;
 
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
@@ -49,7 +57,11 @@ export async function openPglite(dataDir: string): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

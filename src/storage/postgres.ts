@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { connectFailureReason, redactUrl, StartupError } from '../config/index.ts';
 import { UnavailableError } from '../core/errors.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
@@ -12,6 +13,24 @@ function isUnavailable(err: unknown): boolean {
 function rethrow(err: unknown): never {
   if (isUnavailable(err)) throw new UnavailableError('database', err);
   throw err;
+}
+
+/**
+ * Connects once, runs `SELECT 1` and disconnects, within `timeoutMs`: the
+ * start-up check that turns an unreachable DATABASE_URL into a one-line
+ * StartupError (password masked) instead of a stack trace from the first query.
+ */
+export async function probePostgres(url: string, timeoutMs = 3_000): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    throw new StartupError(`cannot reach PostgreSQL at ${redactUrl(url)} (${connectFailureReason(err)}); check DATABASE_URL and that PostgreSQL is running`, { cause: err });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** PostgreSQL through a `pg` pool. */

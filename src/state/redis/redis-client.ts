@@ -1,4 +1,5 @@
 import { createClient, type RedisClientType } from 'redis';
+import { connectFailureReason, redactUrl, StartupError } from '../../config/index.ts';
 import type { Logger } from '../../core/logger.ts';
 
 export type RedisClient = RedisClientType;
@@ -10,6 +11,37 @@ export interface RedisClientOptions {
   maxBackoffMs?: number;
   /** Commands sent but not yet answered; beyond this, commands fail at once. */
   maxPendingCommands?: number;
+  /** The first connection gives up (a StartupError) after this long; once connected, reconnects never do. */
+  startupTimeoutMs?: number;
+}
+
+/** The one-line start-up error for a Redis that cannot be reached; the password is masked. */
+function unreachable(url: string, cause: unknown): StartupError {
+  return new StartupError(`cannot reach Redis at ${redactUrl(url)} (${connectFailureReason(cause)}); check REDIS_URL and that Redis is running`, { cause });
+}
+
+/**
+ * Connects once, PINGs and disconnects, within `timeoutMs`: the start-up
+ * check that turns an unreachable REDIS_URL into a StartupError at once,
+ * before anything else is opened.
+ */
+export async function probeRedis(url: string, timeoutMs = 3_000): Promise<void> {
+  const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
+  // Connection errors come back through connect(); without a listener the event would crash the process.
+  client.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+  });
+  try {
+    await Promise.race([client.connect().then(() => client.ping()), deadline]);
+  } catch (err) {
+    throw unreachable(url, err);
+  } finally {
+    clearTimeout(timer);
+    // destroy() throws on a client that never opened.
+    if (client.isOpen) client.destroy();
+  }
 }
 
 /** 50 ms doubling up to `maxMs`, with jitter so a fleet does not reconnect in lockstep. Never gives up. */
@@ -33,9 +65,14 @@ export function reconnectDelay(retries: number, maxMs = 5_000): number {
  * - Reconnects forever with capped exponential backoff; `error` is logged
  *   once per outage (then at debug) and never crashes the process.
  *
- * Resolves once connected; while Redis is unreachable at boot it keeps retrying.
+ * Resolves once connected. While Redis is unreachable at boot it retries for
+ * `startupTimeoutMs` (10 s), then rejects with a StartupError: a gateway
+ * must not sit silently half-started.
  */
 export async function createRedisClient(url: string, log: Logger, opts: RedisClientOptions = {}): Promise<RedisClient> {
+  const startedAt = Date.now();
+  const startupTimeoutMs = opts.startupTimeoutMs ?? 10_000;
+  let connectedOnce = false;
   const client: RedisClient = createClient({
     url,
     name: opts.name ?? 'livegate',
@@ -45,7 +82,8 @@ export async function createRedisClient(url: string, log: Logger, opts: RedisCli
     socket: {
       connectTimeout: 5_000,
       socketTimeout: 15_000,
-      reconnectStrategy: (retries) => reconnectDelay(retries, opts.maxBackoffMs),
+      // Returning an error ends the retries and rejects connect() with it.
+      reconnectStrategy: (retries, cause) => (!connectedOnce && Date.now() - startedAt >= startupTimeoutMs ? unreachable(url, cause) : reconnectDelay(retries, opts.maxBackoffMs)),
     },
   });
   let down = false;
@@ -55,24 +93,19 @@ export async function createRedisClient(url: string, log: Logger, opts: RedisCli
     log.warn({ err, url: redactUrl(url) }, 'redis connection lost; reconnecting, commands fail fast meanwhile');
   });
   client.on('ready', () => {
+    connectedOnce = true;
     if (down) log.info({ url: redactUrl(url) }, 'redis connection restored');
     down = false;
   });
-  await client.connect();
+  await client.connect().catch((err: unknown) => {
+    // node-redis wraps the strategy's error in a ReconnectStrategyError.
+    const original = (err as { originalError?: unknown } | null)?.originalError;
+    throw original instanceof StartupError ? original : err;
+  });
   return client;
 }
 
 /** For health checks: connected and past the handshake, so commands are being sent. */
 export function isRedisReady(client: RedisClient): boolean {
   return client.isReady;
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparsable url)';
-  }
 }
