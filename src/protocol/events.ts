@@ -1,38 +1,60 @@
 import type { z } from 'zod';
 import type { AckFn } from './ack.ts';
-import { connectionInbound, type ConnectionOutbound } from './families/connection.ts';
-import { usersInbound, type UsersOutbound } from './families/users.ts';
-// Family A, ride-hailing trips (issue 4).
-import { ridesInbound, type RidesOutbound } from './families/rides.ts';
-// Family B, locations and fleet (issue 5).
-import { locationsInbound, type LocationsOutbound } from './families/locations.ts';
-import { fleetInbound, type FleetOutbound } from './families/fleet.ts';
-// Families D and E, notifications and emergencies (issue 7).
-import { notificationsInbound, type NotificationsOutbound } from './families/notifications.ts';
-import { emergenciesInbound, type EmergenciesOutbound } from './families/emergencies.ts';
-// Family C, payments and wallet (issue 6).
-import { paymentsInbound, type PaymentsOutbound } from './families/payments.ts';
+import { connectionInbound, connectionOutbound, type ConnectionOutbound } from './families/connection.ts';
+import { usersInbound, usersOutbound, type UsersOutbound } from './families/users.ts';
+import { ridesInbound } from './families/rides.ts';
+import { ridesOutbound, type RidesOutbound } from './families/rides-outbound.ts';
+import { locationsInbound, locationsOutbound, type LocationsOutbound } from './families/locations.ts';
+import { fleetInbound, fleetOutbound, type FleetOutbound } from './families/fleet.ts';
+import { notificationsInbound, notificationsOutbound, type NotificationsOutbound } from './families/notifications.ts';
+import { emergenciesInbound, emergenciesOutbound, type EmergenciesOutbound } from './families/emergencies.ts';
+import { paymentsInbound, paymentsOutbound, type PaymentsOutbound } from './families/payments.ts';
+import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
+
+/**
+ * The event families, in the order the event reference lists them. Event
+ * names follow the styles of the clients each family serves: snake_case trip
+ * events, colon-namespaced fleet and notification events.
+ */
+export const FAMILIES = [
+  { title: 'Connection', inbound: connectionInbound, outbound: connectionOutbound },
+  { title: 'Ride-hailing trips', inbound: ridesInbound, outbound: ridesOutbound },
+  { title: 'Locations and fleet', inbound: { ...locationsInbound, ...fleetInbound }, outbound: { ...locationsOutbound, ...fleetOutbound } },
+  { title: 'Payments and wallet', inbound: paymentsInbound, outbound: paymentsOutbound },
+  { title: 'Notifications and users', inbound: { ...notificationsInbound, ...usersInbound }, outbound: { ...notificationsOutbound, ...usersOutbound } },
+  { title: 'Emergencies', inbound: emergenciesInbound, outbound: emergenciesOutbound },
+] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
 /** Every client→server event the gateway accepts, by name. */
 export const INBOUND = {
   ...connectionInbound,
   ...usersInbound,
-  // Family A, ride-hailing trips (issue 4).
   ...ridesInbound,
-  // Family B, locations and fleet (issue 5).
   ...locationsInbound,
   ...fleetInbound,
-  // Families D and E, notifications and emergencies (issue 7).
   ...notificationsInbound,
   ...emergenciesInbound,
-  // Family C, payments and wallet (issue 6).
   ...paymentsInbound,
+} as const;
+
+/** Every server→client event, by name: its payload schema and who receives it. */
+export const OUTBOUND = {
+  ...connectionOutbound,
+  ...usersOutbound,
+  ...ridesOutbound,
+  ...locationsOutbound,
+  ...fleetOutbound,
+  ...notificationsOutbound,
+  ...emergenciesOutbound,
+  ...paymentsOutbound,
 } as const;
 
 export type InboundEvent = keyof typeof INBOUND;
 export type InboundInput<E extends InboundEvent> = z.input<(typeof INBOUND)[E]['schema']>;
 export type InboundPayload<E extends InboundEvent> = z.output<(typeof INBOUND)[E]['schema']>;
+export type OutboundEvent = keyof typeof OUTBOUND;
+export type OutboundPayload<E extends OutboundEvent> = z.output<(typeof OUTBOUND)[E]['schema']>;
 
 export function isInboundEvent(name: string): name is InboundEvent {
   return Object.hasOwn(INBOUND, name);
@@ -45,22 +67,15 @@ export type ClientToServerEvents = {
     : (payload: InboundInput<E>, ack?: AckFn) => void;
 };
 
-/** Socket.IO generic 2: what the server emits. */
-export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound,
-  // Family A, ride-hailing trips (issue 4).
-  RidesOutbound,
-  // Family B, locations and fleet (issue 5).
-  LocationsOutbound, FleetOutbound,
-  // Families D and E, notifications and emergencies (issue 7).
-  NotificationsOutbound, EmergenciesOutbound,
-  // Family C, payments and wallet (issue 6).
-  PaymentsOutbound {}
+/** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
+export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {
   /** User ids whose profile changed, gathered over a few milliseconds on the sending node (a string from older nodes). */
   'profile:invalidate': (userIds: string[] | string) => void;
-  // Family B (issue 5): a driver's trip changed on one node; the others drop their cached answer.
+  // A driver's trip changed on one node; the others drop their cached answer.
   'locations:trip-changed': (driverId: string) => void;
   // …and a driver's new trip: every node keeps only admins and that trip's passenger in `driver_location:{driverId}`.
   'locations:watchers-reset': (driverId: string, passengerId: string) => void;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { z } from 'zod';
 import type { Client } from '../helpers/client.ts';
-import { INBOUND } from '../../src/protocol/index.ts';
+import { INBOUND, type OUTBOUND, type ServerToClientEvents, type SocketRole, type TripRoomData } from '../../src/protocol/index.ts';
+import type { socketRole } from '../../src/protocol/families/connection.ts';
+import type { tripRoomData } from '../../src/protocol/families/rides-outbound.ts';
 import { request } from '../helpers/client.ts';
 import { startServer } from '../helpers/server.ts';
 
@@ -19,7 +22,21 @@ export function typeChecks(socket: Client): void {
   socket.on('authenticated', (p) => p.connectionId.toUpperCase());
   // @ts-expect-error no such field on `authenticated`
   socket.on('authenticated', (p) => p.token);
+  // Outbound payload types come from the outbound schemas: nullable fields stay nullable.
+  socket.on('trip_accepted', (p) => p.vehicleInfo?.plateNumber.toUpperCase());
+  // @ts-expect-error `vehicleInfo` may be null
+  socket.on('trip_accepted', (p) => p.vehicleInfo.plateNumber);
+  socket.on('pong', () => undefined);
 }
+
+/** Exact type equality (not just assignability either way). */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const agree = <T extends true>(): T | undefined => undefined;
+// Types kept by hand beside a schema agree with it exactly.
+agree<Equals<TripRoomData, z.output<typeof tripRoomData>>>();
+agree<Equals<SocketRole, z.output<typeof socketRole>>>();
+// The server's event map is exactly the documented outbound events.
+agree<Equals<keyof ServerToClientEvents, keyof typeof OUTBOUND>>();
 
 test('every inbound event in the protocol reaches a handler of its family', async () => {
   const server = await startServer();

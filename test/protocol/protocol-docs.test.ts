@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { renderProtocolDoc } from '../../scripts/gen-protocol-docs.ts';
-import { ERROR_CATALOGUE, INBOUND } from '../../src/protocol/index.ts';
+import { ERROR_CATALOGUE, FAMILIES, INBOUND, OUTBOUND } from '../../src/protocol/index.ts';
 
 test('docs/protocol.md is generated from the current protocol module (run `npm run docs`)', () => {
   assert.equal(readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8'), renderProtocolDoc());
@@ -25,4 +25,29 @@ test('every inbound string field is bounded', () => {
   };
   for (const [name, spec] of Object.entries(INBOUND)) walk(z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }), name);
   assert.deepEqual(unbounded, []);
+});
+
+test('the reference covers every event of every family, in both directions, with who receives each outbound event', () => {
+  const doc = renderProtocolDoc();
+  const inFamilies = FAMILIES.flatMap((f) => Object.keys(f.inbound)).sort();
+  const outFamilies = FAMILIES.flatMap((f) => Object.keys(f.outbound)).sort();
+  assert.deepEqual(inFamilies, Object.keys(INBOUND).sort());
+  assert.deepEqual(outFamilies, Object.keys(OUTBOUND).sort());
+  for (const family of FAMILIES) {
+    const section = doc.slice(doc.indexOf(`## ${family.title}\n`));
+    for (const name of Object.keys(family.outbound)) assert.match(section, new RegExp(`#### \`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`\n\n- \\*\\*To:\\*\\* \\S`), name);
+  }
+});
+
+test('the reference shows readable types, never inlined regular expressions or JSON Schema', () => {
+  const doc = renderProtocolDoc();
+  assert.doesNotMatch(doc, /"pattern"|\^\(|\\d\{|"anyOf"|"type":/);
+  assert.match(doc, /`tripId`: string \(UUID\)/);
+  assert.match(doc, /`pickupLatitude`: number \(-90…90\)/);
+  assert.match(doc, /`requestTime`: string \(ISO-8601 time\)/);
+  assert.match(doc, /`tripType` \(optional, default `"standard"`\): `"standard"` \| `"premium"`/);
+});
+
+test('rendering is deterministic', () => {
+  assert.equal(renderProtocolDoc(), renderProtocolDoc());
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineInbound } from '../define.ts';
-import { id, latitude, longitude, text } from '../schemas.ts';
+import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts';
+import { id, isoTime, latitude, longitude, text } from '../schemas.ts';
 import { tripId } from './rides.ts';
 
 /**
@@ -25,6 +25,25 @@ export const alertLocation = z.union([
 ]);
 export type AlertLocation = z.output<typeof alertLocation>;
 
+// --- Server→client payloads (the types below are inferred from them) ---
+
+/** Seed 000's `emergency_alert` shape, plus `vehicleId` for alerts raised about a vehicle. */
+export const emergencyAlertPayload = z.object({
+  id: z.string(),
+  severity: z.enum(ALERT_SEVERITIES),
+  title: z.string(),
+  message: z.string(),
+  location: z.object({ latitude: z.number(), longitude: z.number(), address: z.string().optional() }),
+  userId: z.string().nullable().describe('the reporter'),
+  tripId: z.string().nullable(),
+  vehicleId: z.string().nullable(),
+  timestamp: isoTime,
+  autoExpire: z.boolean(),
+});
+export const emergencyAlertAcknowledgedPayload = z.object({ alertId: z.string(), acknowledgedBy: z.string(), acknowledgedAt: isoTime });
+export type EmergencyAlertPayload = z.output<typeof emergencyAlertPayload>;
+export type EmergencyAlertAcknowledgedPayload = z.output<typeof emergencyAlertAcknowledgedPayload>;
+
 export const emergenciesInbound = {
   /**
    * The panic button (passenger or driver). `tripId` routes the alert to the
@@ -40,31 +59,25 @@ export const emergenciesInbound = {
     }),
     audience: ['passenger', 'driver'],
     rate: 'none',
+    ack: z.object({ alertId: z.string(), tripId: z.string().nullable().describe('the trip, when the sender is its party'), status: z.literal('open'), timestamp: isoTime }),
   }),
   /** New: an admin takes the alert; idempotent. The reporter gets `emergency_alert:acknowledged`. */
-  'emergency_alert:acknowledge': defineInbound({ schema: z.object({ alertId }), audience: ['admin'], rate: 'default' }),
+  'emergency_alert:acknowledge': defineInbound({ schema: z.object({ alertId }), audience: ['admin'], rate: 'default', ack: emergencyAlertAcknowledgedPayload }),
 } as const;
 
-/** Seed 000's `emergency_alert` shape, plus `vehicleId` for alerts raised about a vehicle. */
-export interface EmergencyAlertPayload {
-  id: string;
-  severity: AlertSeverity;
-  title: string;
-  message: string;
-  location: { latitude: number; longitude: number; address?: string };
-  userId: string | null;
-  tripId: string | null;
-  vehicleId: string | null;
-  timestamp: string;
-  autoExpire: boolean;
-}
-export interface EmergencyAlertAcknowledgedPayload { alertId: string; acknowledgedBy: string; acknowledgedAt: string }
+export const emergenciesOutbound = {
+  emergency_alert: defineOutbound({
+    schema: emergencyAlertPayload,
+    to: '`admins` and `user:{id}` of the trip\'s other party; every open alert again to an admin who connects',
+  }),
+  'emergency:alert': defineOutbound({
+    schema: z.object({ alert: emergencyAlertPayload, priority: z.enum(['high', 'normal']).describe('`high` for high and critical alerts') }),
+    to: '`fleet`, `admins` and `vehicle:{vehicleId}` when the alert names a vehicle; replayed with `emergency_alert`',
+  }),
+  'emergency_alert:acknowledged': defineOutbound({ schema: emergencyAlertAcknowledgedPayload, to: '`admins` and `user:{id}` of the reporter' }),
+} as const;
 
-export interface EmergenciesOutbound {
-  emergency_alert: (p: EmergencyAlertPayload) => void;
-  'emergency:alert': (p: { alert: EmergencyAlertPayload; priority: AlertPriority }) => void;
-  'emergency_alert:acknowledged': (p: EmergencyAlertAcknowledgedPayload) => void;
-}
+export type EmergenciesOutbound = OutboundEvents<typeof emergenciesOutbound>;
 
 // --- HTTP (POST /api/alerts, GET /api/alerts, POST /api/alerts/:id/acknowledge) ---
 

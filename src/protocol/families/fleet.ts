@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineInbound } from '../define.ts';
+import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts';
 import { finite, id, isoTime, latitude, longitude, noPayload, text } from '../schemas.ts';
 import { coordinates } from './locations.ts';
 
@@ -15,25 +15,6 @@ export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 
 export const vehicleId = id;
 const vehicleRef = z.union([vehicleId, z.object({ vehicleId }).transform((o) => o.vehicleId)]);
-
-export const fleetInbound = {
-  /** Joins `vehicle:{id}`: admins, and the driver the vehicle is assigned to. */
-  'subscribe:vehicle': defineInbound({ schema: vehicleRef, audience: ['admin', 'driver'], rate: 'default' }),
-  'unsubscribe:vehicle': defineInbound({ schema: vehicleRef, audience: ['admin', 'driver'], rate: 'default' }),
-  /** Joins `fleet`: every vehicle's `tracking:update` and every geofence crossing. */
-  'subscribe:tracking': defineInbound({ schema: noPayload, audience: ['admin'], rate: 'default' }),
-  /** Leaves `fleet` (new; seed 001 relies on disconnecting). */
-  'unsubscribe:tracking': defineInbound({ schema: noPayload, audience: ['admin'], rate: 'default' }),
-  /** Answers through the ack and with `active-vehicles { vehicles }`. */
-  'request:active-vehicles': defineInbound({ schema: noPayload, audience: ['admin'], rate: 'default' }),
-} as const;
-
-/** Seed 001's location: `{ lat, lng, speed?, heading? }`; `{ latitude, longitude, … }` is accepted too. */
-const motion = { speed: finite.min(0).max(500).optional(), heading: finite.min(0).max(360).optional() };
-export const fleetLocationInput = z.union([
-  z.object({ lat: latitude, lng: longitude, ...motion }).transform(({ lat, lng, ...rest }) => ({ ...coordinates.fromLatLng({ lat, lng }), ...rest })),
-  z.object({ latitude, longitude, ...motion }),
-]);
 
 /** A vehicle's position as seed 001 shows it. */
 export const fleetLocation = z.object({
@@ -58,6 +39,33 @@ export const vehicleView = z.object({
   updatedAt: z.string(),
 });
 export type VehicleView = z.output<typeof vehicleView>;
+
+/** `request:active-vehicles` answers, by ack and event. */
+export const activeVehiclesPayload = z.object({ vehicles: z.array(vehicleView) });
+
+export const fleetInbound = {
+  /** Joins `vehicle:{id}`: admins, and the driver the vehicle is assigned to. */
+  'subscribe:vehicle': defineInbound({ schema: vehicleRef, audience: ['admin', 'driver'], rate: 'default', ack: z.object({ vehicleId: z.string() }) }),
+  'unsubscribe:vehicle': defineInbound({
+    schema: vehicleRef,
+    audience: ['admin', 'driver'],
+    rate: 'default',
+    ack: z.object({ vehicleId: z.string(), left: z.boolean().describe('false when the socket was not subscribed') }),
+  }),
+  /** Joins `fleet`: every vehicle's `tracking:update` and every geofence crossing. */
+  'subscribe:tracking': defineInbound({ schema: noPayload, audience: ['admin'], rate: 'default', ack: z.object({ subscribed: z.literal(true) }) }),
+  /** Leaves `fleet` (new; seed 001 relies on disconnecting). */
+  'unsubscribe:tracking': defineInbound({ schema: noPayload, audience: ['admin'], rate: 'default', ack: z.object({ subscribed: z.literal(false) }) }),
+  /** Answers through the ack and with `active-vehicles { vehicles }`. */
+  'request:active-vehicles': defineInbound({ schema: noPayload, audience: ['admin'], rate: 'default', ack: activeVehiclesPayload }),
+} as const;
+
+/** Seed 001's location: `{ lat, lng, speed?, heading? }`; `{ latitude, longitude, … }` is accepted too. */
+const motion = { speed: finite.min(0).max(500).optional(), heading: finite.min(0).max(360).optional() };
+export const fleetLocationInput = z.union([
+  z.object({ lat: latitude, lng: longitude, ...motion }).transform(({ lat, lng, ...rest }) => ({ ...coordinates.fromLatLng({ lat, lng }), ...rest })),
+  z.object({ latitude, longitude, ...motion }),
+]);
 
 const plateNumber = text().trim().min(1).max(20);
 const vehicleType = text().trim().min(1).max(30);
@@ -137,21 +145,29 @@ export const historyBody = z.object({
 });
 export type HistoryBody = z.output<typeof historyBody>;
 
-export interface GeofenceCrossingPayload {
-  geofenceId: string;
-  name: string;
-  vehicleId?: string;
-  driverId?: string;
-  location: { latitude: number; longitude: number };
-  timestamp: string;
-}
+export const geofenceCrossingPayload = z.object({
+  geofenceId: z.string(),
+  name: z.string(),
+  vehicleId: z.string().optional(),
+  driverId: z.string().optional(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }),
+  timestamp: isoTime,
+});
+export type GeofenceCrossingPayload = z.output<typeof geofenceCrossingPayload>;
 
-export interface FleetOutbound {
-  'vehicle:updated': (p: { vehicleId: string; data: VehicleView }) => void;
-  'vehicle:location': (p: { vehicleId: string; location: FleetLocation }) => void;
-  'vehicle:low-fuel': (p: { vehicleId: string; fuelLevel: number }) => void;
-  'tracking:update': (p: { vehicleId: string; location: FleetLocation }) => void;
-  'active-vehicles': (p: { vehicles: VehicleView[] }) => void;
-  'geofence:enter': (p: GeofenceCrossingPayload) => void;
-  'geofence:exit': (p: GeofenceCrossingPayload) => void;
-}
+const vehiclePosition = z.object({ vehicleId: z.string(), location: fleetLocation });
+
+export const fleetOutbound = {
+  'vehicle:updated': defineOutbound({ schema: z.object({ vehicleId: z.string(), data: vehicleView }), to: '`vehicle:{vehicleId}` and `fleet`, when the vehicle record changes' }),
+  'vehicle:location': defineOutbound({ schema: vehiclePosition, to: '`vehicle:{vehicleId}`; volatile' }),
+  'vehicle:low-fuel': defineOutbound({
+    schema: z.object({ vehicleId: z.string(), fuelLevel: z.number().describe('percent') }),
+    to: '`vehicle:{vehicleId}`, `fleet` and `admins`, once per drop below the threshold (re-armed above it)',
+  }),
+  'tracking:update': defineOutbound({ schema: vehiclePosition, to: '`fleet`; volatile, at most one per vehicle per second' }),
+  'active-vehicles': defineOutbound({ schema: activeVehiclesPayload, to: 'the socket that sent `request:active-vehicles`' }),
+  'geofence:enter': defineOutbound({ schema: geofenceCrossingPayload, to: '`fleet` and `admins`' }),
+  'geofence:exit': defineOutbound({ schema: geofenceCrossingPayload, to: '`fleet` and `admins`' }),
+} as const;
+
+export type FleetOutbound = OutboundEvents<typeof fleetOutbound>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineInbound } from '../define.ts';
+import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts';
 import { finite, id, isoTime, latLng, latitude, longitude, text } from '../schemas.ts';
 
 /**
@@ -20,6 +20,37 @@ export const gpsFix = z.object({
 });
 export type GpsFix = z.output<typeof gpsFix>;
 
+// --- Server→client payloads (the types below are inferred from them) ---
+
+/** Seed 000 `driver_location_update` (server → passenger). */
+export const driverLocationPayload = z.object({
+  tripId: z.string(),
+  driverId: z.string(),
+  location: z.object({ latitude: z.number(), longitude: z.number(), heading: z.number().nullable().describe('degrees'), speed: z.number().nullable().describe('km/h') }),
+  estimatedArrival: z.number().describe('minutes: to pickup before the trip starts, to the drop-off during it'),
+  distance: z.number().describe('kilometres, to the same point'),
+  timestamp: isoTime,
+});
+
+export const nearbyDriverEntry = z.object({
+  driverId: z.string(),
+  name: z.string().nullable(),
+  rating: z.number().nullable(),
+  location: latLng,
+  distance: z.number().describe('metres from the query point, great-circle'),
+  isAvailable: z.boolean(),
+  vehicleType: z.string().nullable(),
+  lastUpdate: isoTime,
+});
+
+/** Seed 000 `nearby_drivers`. */
+export const nearbyDriversPayload = z.object({ location: latLng, radius: z.number().describe('metres'), drivers: z.array(nearbyDriverEntry).describe('nearest first'), timestamp: isoTime });
+
+export type WirePosition = z.output<typeof latLng>;
+export type DriverLocationPayload = z.output<typeof driverLocationPayload>;
+export type NearbyDriverEntry = z.output<typeof nearbyDriverEntry>;
+export type NearbyDriversPayload = z.output<typeof nearbyDriversPayload>;
+
 /** An ISO-8601 instant, carried inward as epoch milliseconds. */
 const instant = isoTime.transform((s) => Date.parse(s));
 
@@ -39,12 +70,14 @@ export const locationsInbound = {
     }),
     audience: ['driver'],
     rate: 'location',
+    ack: z.object({ recordedAt: isoTime, tripId: z.string().nullable().describe('the driver\'s active trip') }),
   }),
   /** Seed 000 "User Events": whether the driver takes trips; `isOnline: false` takes them off the map. */
   update_availability: defineInbound({
     schema: z.object({ isAvailable: z.boolean(), isOnline: z.boolean().default(true), location: latLng.optional() }),
     audience: ['driver'],
     rate: 'default',
+    ack: z.object({ isAvailable: z.boolean(), isOnline: z.boolean(), location: latLng.nullable().describe('the last accepted fix; null when offline') }),
   }),
   /** Admin map: fresh drivers near a point, nearest first. `availableOnly` and `vehicleType` narrow it. */
   get_nearby_drivers: defineInbound({
@@ -57,47 +90,21 @@ export const locationsInbound = {
     }),
     audience: ['admin'],
     rate: 'default',
+    ack: nearbyDriversPayload,
   }),
   /** Joins `driver_location:{driverId}`: the passenger of that driver's active trip, or an admin. */
-  join_driver_location: defineInbound({ schema: z.object({ driverId: id }), audience: 'authenticated', rate: 'default' }),
+  join_driver_location: defineInbound({ schema: z.object({ driverId: id }), audience: 'authenticated', rate: 'default', ack: z.object({ driverId: z.string() }) }),
 } as const;
 
-export interface WirePosition { latitude: number; longitude: number }
+export const locationsOutbound = {
+  driver_location_update: defineOutbound({
+    schema: driverLocationPayload,
+    to: '`user:{passengerId}` of the driver\'s active trip and `driver_location:{driverId}`; volatile, at most one per `LOCATION_MIN_INTERVAL_MS` per driver, skipping clients that are behind',
+  }),
+  nearby_drivers: defineOutbound({ schema: nearbyDriversPayload, to: 'the socket that sent `get_nearby_drivers`' }),
+} as const;
 
-/** Seed 000 `driver_location_update` (server → passenger). Distance in km, `estimatedArrival` in minutes. */
-export interface DriverLocationPayload {
-  tripId: string;
-  driverId: string;
-  location: { latitude: number; longitude: number; heading: number | null; speed: number | null };
-  estimatedArrival: number;
-  distance: number;
-  timestamp: string;
-}
-
-export interface NearbyDriverEntry {
-  driverId: string;
-  name: string | null;
-  rating: number | null;
-  location: WirePosition;
-  /** Metres from the query point, great-circle. */
-  distance: number;
-  isAvailable: boolean;
-  vehicleType: string | null;
-  lastUpdate: string;
-}
-
-/** Seed 000 `nearby_drivers`. */
-export interface NearbyDriversPayload {
-  location: WirePosition;
-  radius: number;
-  drivers: NearbyDriverEntry[];
-  timestamp: string;
-}
-
-export interface LocationsOutbound {
-  driver_location_update: (p: DriverLocationPayload) => void;
-  nearby_drivers: (p: NearbyDriversPayload) => void;
-}
+export type LocationsOutbound = OutboundEvents<typeof locationsOutbound>;
 
 /**
  * The one place coordinate orders are converted. Inside the gateway a

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineInbound } from '../define.ts';
+import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts';
 import { id, isoTime, json, noPayload, text } from '../schemas.ts';
 
 /**
@@ -50,24 +50,58 @@ export type NotificationContent = z.output<typeof notificationInput>;
 /** `notification:mark-read` target: one id, or `"all"`. */
 const markTarget = z.union([notificationId, z.literal('all')]);
 
+// --- Server→client payloads (the types below are inferred from them) ---
+
+/** Seed 000's `notification` shape. `expiresAt` is null when the notification does not expire. */
+export const notificationPayload = z.object({
+  id: z.string(),
+  type: z.enum(NOTIFICATION_TYPES),
+  title: z.string(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  actions: z.array(z.object({ label: z.string(), action: z.string(), data: z.record(z.string(), z.unknown()).optional() })),
+  timestamp: isoTime,
+  expiresAt: isoTime.nullable(),
+});
+/** Seed 001's `notification:new`: the same, plus `_id` (its React example keys the list by `notif._id`). */
+export const notificationNewPayload = notificationPayload.extend({ _id: z.string().describe('the same as `id`') });
+/** An inbox entry (`notification:list`). */
+export const inboxEntry = notificationPayload.extend({ read: z.boolean(), readAt: isoTime.nullable() });
+export const notificationListPayload = z.object({
+  notifications: z.array(inboxEntry).describe('newest first'),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
+  unreadCount: z.number().int(),
+});
+/** Seed 004's global announcement; `timestamp` in epoch milliseconds as that document uses. */
+export const systemAnnouncementPayload = z.object({ message: z.string(), level: z.enum(ANNOUNCEMENT_LEVELS), timestamp: z.number().int().describe('epoch milliseconds') });
+export const notificationCountPayload = z.object({ count: z.number().int().describe('unread notifications') });
+
+export type NotificationPayload = z.output<typeof notificationPayload>;
+export type NotificationNewPayload = z.output<typeof notificationNewPayload>;
+export type InboxEntry = z.output<typeof inboxEntry>;
+export type NotificationListPayload = z.output<typeof notificationListPayload>;
+export type SystemAnnouncementPayload = z.output<typeof systemAnnouncementPayload>;
+
 export const notificationsInbound = {
   /** Answers through the ack and with `notification:count { count }` (seed 001). */
   'notification:request-count': defineInbound({
     schema: noPayload,
     audience: 'authenticated',
     rate: 'default',
+    ack: notificationCountPayload,
   }),
   /** Seed 001 sends a bare id; `"all"` and `{ notificationId }` are accepted too. Answers `{ marked, count }` and a fresh `notification:count`. */
   'notification:mark-read': defineInbound({
     schema: z.union([markTarget, z.object({ notificationId: markTarget }).transform((o) => o.notificationId)]),
     audience: 'authenticated',
     rate: 'default',
+    ack: z.object({ marked: z.number().int().describe('notifications newly marked read'), count: z.number().int().describe('unread notifications left') }),
   }),
   /** New: the inbox, newest first, `limit` per page; pass the answer's `nextCursor` for the next page. */
   'notification:list': defineInbound({
     schema: z
       .object({
-        cursor: text().max(18).regex(/^[1-9]\d{0,17}$/, 'expected a cursor from a previous answer').optional(),
+        cursor: text().max(18).regex(/^[1-9]\d{0,17}$/, 'expected a cursor from a previous answer').describe('`nextCursor` of a previous answer').optional(),
         limit: z.number().int().min(1).max(100).default(20),
         unreadOnly: z.boolean().default(false),
       })
@@ -75,38 +109,26 @@ export const notificationsInbound = {
       .transform((o) => o ?? { limit: 20, unreadOnly: false }),
     audience: 'authenticated',
     rate: 'default',
+    ack: notificationListPayload,
   }),
 } as const;
 
-/** Seed 000's `notification` shape. `expiresAt` is null when the notification does not expire. */
-export interface NotificationPayload {
-  id: string;
-  type: NotificationType;
-  title: string;
-  message: string;
-  data: Record<string, unknown>;
-  actions: NotificationAction[];
-  timestamp: string;
-  expiresAt: string | null;
-}
-/** Seed 001's `notification:new`: the same, plus `_id` (its React example keys the list by `notif._id`). */
-export interface NotificationNewPayload extends NotificationPayload { _id: string }
-/** An inbox entry (`notification:list`). */
-export interface InboxEntry extends NotificationPayload { read: boolean; readAt: string | null }
-export interface NotificationListPayload { notifications: InboxEntry[]; nextCursor: string | null; unreadCount: number }
-/** Seed 004's global announcement; `timestamp` in epoch milliseconds as that document uses. */
-export interface SystemAnnouncementPayload { message: string; level: AnnouncementLevel; timestamp: number }
+export const notificationsOutbound = {
+  notification: defineOutbound({ schema: notificationPayload, to: '`user:{id}` of every recipient (one emit however many), when a notification is created' }),
+  'notification:new': defineOutbound({ schema: notificationNewPayload, to: 'the same rooms as `notification`, at the same time' }),
+  'notification:count': defineOutbound({
+    schema: notificationCountPayload,
+    to: '`user:{id}` when the unread count changes; the socket that sent `notification:request-count`; a socket that connects with unread notifications',
+  }),
+  'notification:broadcast': defineOutbound({ schema: notificationPayload, to: 'every socket (a broadcast notification is not stored)' }),
+  'notifications:batch': defineOutbound({
+    schema: z.array(notificationPayload),
+    to: '`user:{id}`: a burst to one user within `NOTIFICATION_BATCH_WINDOW_MS`, after the first went out alone',
+  }),
+  'system-announcement': defineOutbound({ schema: systemAnnouncementPayload, to: 'every socket, with every `notification:broadcast` (a `success` notification is announced as `info`)' }),
+} as const;
 
-export interface NotificationsOutbound {
-  notification: (p: NotificationPayload) => void;
-  'notification:new': (p: NotificationNewPayload) => void;
-  'notification:count': (p: { count: number }) => void;
-  'notification:broadcast': (p: NotificationPayload) => void;
-  /** Seed 003: a burst to one user within NOTIFICATION_BATCH_WINDOW_MS, after the first went out alone. */
-  'notifications:batch': (p: NotificationPayload[]) => void;
-  /** Seed 004 (family H publishes it too, with the same shape). */
-  'system-announcement': (p: SystemAnnouncementPayload) => void;
-}
+export type NotificationsOutbound = OutboundEvents<typeof notificationsOutbound>;
 
 // --- HTTP (POST /api/notifications) ---
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineInbound, tripIdOf } from '../define.ts';
-import { text } from '../schemas.ts';
-import { PAYMENT_METHODS, tripId, type PaymentMethod } from './rides.ts';
+import { defineInbound, defineOutbound, tripIdOf, type OutboundEvents } from '../define.ts';
+import { isoTime, text } from '../schemas.ts';
+import { PAYMENT_METHODS, tripId } from './rides.ts';
 
 /**
  * Family C of PROTOCOL.md: payments and wallet (seed 000 "Payment Events").
@@ -9,7 +9,7 @@ import { PAYMENT_METHODS, tripId, type PaymentMethod } from './rides.ts';
  */
 
 /** A client-chosen key: printable ASCII, bounded. */
-const idempotencyKey = text().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const idempotencyKey = text().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').describe('printable ASCII without spaces');
 
 export const paymentsInbound = {
   /**
@@ -29,42 +29,51 @@ export const paymentsInbound = {
         alternativePaymentMethods: [], timestamp: new Date().toISOString(),
       }),
     },
+    answers: ['payment_processing', 'payment_completed', 'payment_failed'],
   }),
 } as const;
 
-export interface PaymentReceipt {
-  receiptNumber: string;
-  fare: number;
-  platformFee: number;
-  total: number;
-  /** 85 % of the fare (configurable). */
-  driverEarnings: number;
-  /** 15 % of the fare (configurable); driverEarnings + platformCommission = fare. */
-  platformCommission: number;
-}
+const money = z.number().describe('decimal, two places');
+const method = z.enum(PAYMENT_METHODS);
 
-export interface PaymentProcessingPayload {
-  tripId: string; transactionId: string; amount: number; paymentMethod: PaymentMethod; status: 'processing'; message: string; timestamp: string;
-}
-export interface PaymentCompletedPayload {
-  tripId: string; transactionId: string; amount: number; paymentMethod: PaymentMethod; status: 'completed';
-  receipt: PaymentReceipt; walletBalance: number; timestamp: string;
-}
-export interface PaymentFailedPayload {
-  tripId: string | null; transactionId?: string; amount?: number; paymentMethod?: PaymentMethod; status: 'failed';
-  error: { code: string; message: string; retryable: boolean };
-  alternativePaymentMethods: PaymentMethod[]; timestamp: string;
-}
-export interface PaymentReceivedPayload {
-  tripId: string; transactionId: string; amount: number; driverEarnings: number; paymentMethod: PaymentMethod; timestamp: string;
-}
+export const paymentReceipt = z.object({
+  receiptNumber: z.string(),
+  fare: money,
+  platformFee: money,
+  total: money,
+  driverEarnings: money.describe('85 % of the fare (configurable)'),
+  platformCommission: money.describe('15 % of the fare (configurable); driverEarnings + platformCommission = fare'),
+});
+export const paymentProcessingPayload = z.object({
+  tripId: z.string(), transactionId: z.string(), amount: money, paymentMethod: method, status: z.literal('processing'), message: z.string(), timestamp: isoTime,
+});
+export const paymentCompletedPayload = z.object({
+  tripId: z.string(), transactionId: z.string(), amount: money, paymentMethod: method, status: z.literal('completed'),
+  receipt: paymentReceipt, walletBalance: money.describe('the passenger\'s balance after the charge'), timestamp: isoTime,
+});
+export const paymentFailedPayload = z.object({
+  tripId: z.string().nullable(), transactionId: z.string().optional(), amount: money.optional(), paymentMethod: method.optional(), status: z.literal('failed'),
+  error: z.object({ code: z.string().describe('an error code'), message: z.string(), retryable: z.boolean() }),
+  alternativePaymentMethods: z.array(method), timestamp: isoTime,
+});
+export const paymentReceivedPayload = z.object({
+  tripId: z.string(), transactionId: z.string(), amount: money, driverEarnings: money, paymentMethod: method, timestamp: isoTime,
+});
+export type PaymentReceipt = z.output<typeof paymentReceipt>;
+export type PaymentProcessingPayload = z.output<typeof paymentProcessingPayload>;
+export type PaymentCompletedPayload = z.output<typeof paymentCompletedPayload>;
+export type PaymentFailedPayload = z.output<typeof paymentFailedPayload>;
+export type PaymentReceivedPayload = z.output<typeof paymentReceivedPayload>;
 
-export interface PaymentsOutbound {
-  payment_processing: (p: PaymentProcessingPayload) => void;
-  payment_completed: (p: PaymentCompletedPayload) => void;
-  payment_failed: (p: PaymentFailedPayload) => void;
-  payment_received: (p: PaymentReceivedPayload) => void;
-}
+/** A sender of `process_payment` that asked for an ack gets the outcome there instead of these events. */
+export const paymentsOutbound = {
+  payment_processing: defineOutbound({ schema: paymentProcessingPayload, to: '`user:{passengerId}`, when a charge starts' }),
+  payment_completed: defineOutbound({ schema: paymentCompletedPayload, to: '`user:{passengerId}`' }),
+  payment_failed: defineOutbound({ schema: paymentFailedPayload, to: '`user:{passengerId}`; also the socket whose `process_payment` was refused without an ack' }),
+  payment_received: defineOutbound({ schema: paymentReceivedPayload, to: '`user:{driverId}` of the trip\'s driver, when the payment completes' }),
+} as const;
+
+export type PaymentsOutbound = OutboundEvents<typeof paymentsOutbound>;
 
 // HTTP bodies (wallet routes).
 /** A decimal with at most two places. */

@@ -18,8 +18,6 @@ export const REJECT_REASONS = ['too_far', 'busy', 'other'] as const;
 /** Who ended a trip early; `system` is a backend (service token). */
 export const CANCELLED_BY = ['passenger', 'driver', 'admin', 'system'] as const;
 export type CancelledBy = (typeof CANCELLED_BY)[number];
-/** Why an offered driver may no longer accept. */
-export type TripUnavailableReason = 'accepted_by_another_driver' | 'cancelled' | 'expired' | 'offer_expired';
 
 /** Server-created trip ids are UUIDs; anything else cannot name a trip. */
 export const tripId = z.uuid();
@@ -27,6 +25,99 @@ const address = text().trim().min(1).max(300);
 const reason = text().trim().max(500);
 /** Client-reported instants are informational; the server stamps its own time. */
 const reportedTime = isoTime.optional();
+
+// --- Server→client payloads (the types below are inferred from them) ---
+
+const money = z.number().describe('decimal, two places');
+const km = z.number().describe('kilometres');
+const minutes = z.number().describe('minutes');
+export const TRIP_PAYMENT_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
+
+export const tripRequestSentPayload = z.object({ tripId, status: z.literal('searching_driver'), nearbyDriversCount: z.number().int() });
+export const tripRequestFailedPayload = z.object({ message: z.string(), code: z.string().describe('an error code') });
+
+/** Seed 000 `new_trip_available`, with `expiresAt` (PROTOCOL.md A) and the passenger's notes. */
+export const newTripAvailablePayload = z.object({
+  tripId,
+  passengerId: z.string(),
+  passengerName: z.string(),
+  passengerRating: z.number().nullable(),
+  pickupAddress: z.string(),
+  pickupLocation: latLng,
+  dropoffAddress: z.string(),
+  dropoffLocation: latLng,
+  estimatedFare: money,
+  estimatedDistance: km,
+  estimatedDuration: minutes,
+  tripType: z.enum(TRIP_TYPES),
+  paymentMethod: z.enum(PAYMENT_METHODS),
+  notes: z.string().nullable(),
+  requestTime: isoTime,
+  expiresAt: isoTime.describe('the offer lapses then'),
+});
+
+export const wireVehicleInfo = z.object({ make: z.string(), model: z.string(), year: z.number().int(), color: z.string(), plateNumber: z.string(), type: z.string().optional() });
+
+export const tripAcceptedPayload = z.object({
+  tripId,
+  driverId: z.string(),
+  driverName: z.string(),
+  driverRating: z.number().nullable(),
+  driverPhone: z.string().nullable(),
+  vehicleInfo: wireVehicleInfo.nullable(),
+  driverLocation: latLng.nullable(),
+  estimatedArrival: minutes.nullable().describe('minutes to pickup'),
+  acceptedAt: isoTime,
+});
+
+export const tripAssignmentConfirmedPayload = z.object({
+  tripId,
+  passengerId: z.string(),
+  passengerName: z.string(),
+  passengerPhone: z.string().nullable(),
+  pickupAddress: z.string(),
+  pickupLocation: latLng,
+  dropoffAddress: z.string(),
+  dropoffLocation: latLng,
+  estimatedFare: money,
+  paymentMethod: z.enum(PAYMENT_METHODS),
+  notes: z.string().nullable(),
+});
+
+export const tripAcceptFailedPayload = z.object({ tripId: z.string().nullable(), code: z.string().describe('an error code'), message: z.string() });
+export const tripUnavailablePayload = z.object({ tripId, reason: z.enum(['accepted_by_another_driver', 'cancelled', 'expired', 'offer_expired']) });
+export const driverArrivedPayload = z.object({ tripId, status: z.literal('driver_arrived'), message: z.string(), arrivedAt: isoTime });
+export const tripStartedPayload = z.object({ tripId, status: z.literal('in_progress'), message: z.string(), startedAt: isoTime, estimatedArrival: isoTime.describe('at the drop-off') });
+export const tripCompletedPayload = z.object({
+  tripId,
+  status: z.literal('completed'),
+  message: z.string(),
+  completedAt: isoTime,
+  actualFare: money,
+  actualDistance: km,
+  actualDuration: minutes,
+  paymentStatus: z.enum(TRIP_PAYMENT_STATUSES).describe('`pending` until the payment settles'),
+});
+export const tripCancelledPayload = z.object({ tripId, status: z.literal('cancelled'), cancelledBy: z.enum(CANCELLED_BY), reason: z.string(), cancelledAt: isoTime });
+export const tripExpiredPayload = z.object({ tripId, status: z.literal('expired'), reason: z.string() });
+/** What joining `trip:{tripId}` answers. */
+export const joinedTripAck = z.object({ tripId, roomId: z.string(), status: z.enum(TRIP_STATUSES) });
+
+export type WireLatLng = z.output<typeof latLng>;
+export type WireVehicleInfo = z.output<typeof wireVehicleInfo>;
+export type TripRequestSentPayload = z.output<typeof tripRequestSentPayload>;
+export type TripRequestFailedPayload = z.output<typeof tripRequestFailedPayload>;
+export type NewTripAvailablePayload = z.output<typeof newTripAvailablePayload>;
+export type TripAcceptedPayload = z.output<typeof tripAcceptedPayload>;
+export type TripAssignmentConfirmedPayload = z.output<typeof tripAssignmentConfirmedPayload>;
+export type TripAcceptFailedPayload = z.output<typeof tripAcceptFailedPayload>;
+export type TripUnavailablePayload = z.output<typeof tripUnavailablePayload>;
+export type TripUnavailableReason = TripUnavailablePayload['reason'];
+export type DriverArrivedPayload = z.output<typeof driverArrivedPayload>;
+export type TripStartedPayload = z.output<typeof tripStartedPayload>;
+export type TripCompletedPayload = z.output<typeof tripCompletedPayload>;
+export type TripCancelledPayload = z.output<typeof tripCancelledPayload>;
+export type TripExpiredPayload = z.output<typeof tripExpiredPayload>;
 
 const failureWithTrip = (event: string) => ({
   event,
@@ -51,6 +142,8 @@ export const ridesInbound = {
     audience: ['passenger'],
     rate: 'default',
     failure: { event: 'trip_request_failed', payload: (error) => ({ message: error.message, code: error.code }) },
+    answers: ['trip_request_sent'],
+    ack: tripRequestSentPayload,
   }),
   trip_accept: defineInbound({
     schema: z.object({
@@ -62,17 +155,21 @@ export const ridesInbound = {
     audience: ['driver'],
     rate: 'default',
     failure: failureWithTrip('trip_accept_failed'),
+    answers: ['trip_assignment_confirmed'],
+    ack: tripAssignmentConfirmedPayload,
   }),
   trip_reject: defineInbound({
     schema: z.object({ tripId, reason: z.enum(REJECT_REASONS).default('other') }),
     audience: ['driver'],
     rate: 'default',
+    ack: z.object({ tripId, rejected: z.literal(true) }),
   }),
-  driver_arrived: defineInbound({ schema: z.object({ tripId, arrivalTime: reportedTime }), audience: ['driver'], rate: 'default' }),
+  driver_arrived: defineInbound({ schema: z.object({ tripId, arrivalTime: reportedTime }), audience: ['driver'], rate: 'default', ack: driverArrivedPayload }),
   trip_started: defineInbound({
     schema: z.object({ tripId, startTime: reportedTime, startLocation: latLng.optional() }),
     audience: ['driver'],
     rate: 'default',
+    ack: tripStartedPayload,
   }),
   trip_completed: defineInbound({
     schema: z.object({
@@ -86,92 +183,23 @@ export const ridesInbound = {
     }),
     audience: ['driver'],
     rate: 'default',
+    ack: tripCompletedPayload,
   }),
   trip_cancel: defineInbound({
     schema: z.object({ tripId, reason: reason.default('') }),
     audience: ['passenger', 'driver', 'admin'],
     rate: 'default',
+    ack: tripCancelledPayload,
   }),
-  join_trip: defineInbound({ schema: z.object({ tripId }), audience: 'authenticated', rate: 'default' }),
+  join_trip: defineInbound({ schema: z.object({ tripId }), audience: 'authenticated', rate: 'default', ack: joinedTripAck }),
   /** Seed 001 sends the bare tripId; `{ tripId }` is accepted too. */
   'subscribe:trip': defineInbound({
     schema: z.union([tripId, z.object({ tripId }).transform((o) => o.tripId)]),
     audience: 'authenticated',
     rate: 'default',
+    ack: joinedTripAck,
   }),
 } as const;
-
-export interface WireLatLng { latitude: number; longitude: number }
-
-export interface TripRequestSentPayload { tripId: string; status: 'searching_driver'; nearbyDriversCount: number }
-export interface TripRequestFailedPayload { message: string; code: string }
-
-/** Seed 000 `new_trip_available`, with `expiresAt` (PROTOCOL.md A) and the passenger's notes. */
-export interface NewTripAvailablePayload {
-  tripId: string;
-  passengerId: string;
-  passengerName: string;
-  passengerRating: number | null;
-  pickupAddress: string;
-  pickupLocation: WireLatLng;
-  dropoffAddress: string;
-  dropoffLocation: WireLatLng;
-  estimatedFare: number;
-  estimatedDistance: number;
-  estimatedDuration: number;
-  tripType: TripType;
-  paymentMethod: PaymentMethod;
-  notes: string | null;
-  requestTime: string;
-  expiresAt: string;
-}
-
-export interface WireVehicleInfo { make: string; model: string; year: number; color: string; plateNumber: string; type?: string }
-
-export interface TripAcceptedPayload {
-  tripId: string;
-  driverId: string;
-  driverName: string;
-  driverRating: number | null;
-  driverPhone: string | null;
-  vehicleInfo: WireVehicleInfo | null;
-  driverLocation: WireLatLng | null;
-  /** Minutes to pickup. */
-  estimatedArrival: number | null;
-  acceptedAt: string;
-}
-
-export interface TripAssignmentConfirmedPayload {
-  tripId: string;
-  passengerId: string;
-  passengerName: string;
-  passengerPhone: string | null;
-  pickupAddress: string;
-  pickupLocation: WireLatLng;
-  dropoffAddress: string;
-  dropoffLocation: WireLatLng;
-  estimatedFare: number;
-  paymentMethod: PaymentMethod;
-  notes: string | null;
-}
-
-export interface TripAcceptFailedPayload { tripId: string | null; code: string; message: string }
-export interface TripUnavailablePayload { tripId: string; reason: TripUnavailableReason }
-export interface DriverArrivedPayload { tripId: string; status: 'driver_arrived'; message: string; arrivedAt: string }
-export interface TripStartedPayload { tripId: string; status: 'in_progress'; message: string; startedAt: string; estimatedArrival: string }
-export interface TripCompletedPayload {
-  tripId: string;
-  status: 'completed';
-  message: string;
-  completedAt: string;
-  actualFare: number;
-  actualDistance: number;
-  actualDuration: number;
-  /** `pending` until payments (family C) settles the trip. */
-  paymentStatus: 'pending' | 'processing' | 'completed' | 'failed';
-}
-export interface TripCancelledPayload { tripId: string; status: 'cancelled'; cancelledBy: CancelledBy; reason: string; cancelledAt: string }
-export interface TripExpiredPayload { tripId: string; status: 'expired'; reason: string }
 
 /** The trip as room members and the HTTP API see it. */
 export interface TripSummary {
@@ -190,7 +218,7 @@ export interface TripSummary {
   actualFare: number | null;
   actualDistance: number | null;
   actualDuration: number | null;
-  paymentStatus: 'pending' | 'processing' | 'completed' | 'failed' | null;
+  paymentStatus: (typeof TRIP_PAYMENT_STATUSES)[number] | null;
   requestedAt: string;
   acceptedAt: string | null;
   arrivedAt: string | null;
@@ -205,22 +233,3 @@ export interface TripSummary {
 
 /** Seed 001 `trip:updated|started|completed` data: the trip after the change. */
 export interface TripRoomData extends TripSummary { previousStatus: TripStatus | null }
-
-export interface RidesOutbound {
-  trip_request_sent: (p: TripRequestSentPayload) => void;
-  trip_request_failed: (p: TripRequestFailedPayload) => void;
-  new_trip_available: (p: NewTripAvailablePayload) => void;
-  trip_accepted: (p: TripAcceptedPayload) => void;
-  trip_assignment_confirmed: (p: TripAssignmentConfirmedPayload) => void;
-  trip_accept_failed: (p: TripAcceptFailedPayload) => void;
-  trip_unavailable: (p: TripUnavailablePayload) => void;
-  driver_arrived: (p: DriverArrivedPayload) => void;
-  trip_started: (p: TripStartedPayload) => void;
-  trip_completed: (p: TripCompletedPayload) => void;
-  trip_cancelled: (p: TripCancelledPayload) => void;
-  trip_expired: (p: TripExpiredPayload) => void;
-  'trip:updated': (p: { tripId: string; data: TripRoomData }) => void;
-  'trip:started': (p: { tripId: string; data: TripRoomData }) => void;
-  'trip:completed': (p: { tripId: string; data: TripRoomData }) => void;
-  'trip:cancelled': (p: { tripId: string; reason: string }) => void;
-}
