@@ -15,4 +15,25 @@ export default tseslint.config(
     },
   },
   { files: ['src/config/**', 'test/**', 'scripts/**', 'bench/**', 'bin/**'], rules: { 'no-restricted-syntax': 'off' } },
+  // Layers (docs/architecture.md): domain, state, storage and core know nothing about transports or composition;
+  // the protocol imports nothing from the server; HTTP routes never reach into the socket layer.
+  {
+    files: ['src/modules/**', 'src/state/**', 'src/storage/**', 'src/core/**', 'src/auth/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['socket.io', 'fastify', '@fastify/*'], message: 'Domain, state and storage code knows nothing about transports.' },
+      { group: ['**/realtime/**', '**/http/**', '**/families/**', '!**/protocol/families/**', '**/cli/**', '**/app.ts'], message: 'Lower layers never import transports or the composition root.' },
+      { group: ['**/config/**'], message: 'Take settings as parameters; only the composition root reads Config.' },
+    ] }] },
+  },
+  {
+    files: ['src/protocol/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{
+      group: ['**/core/**', '**/modules/**', '**/state/**', '**/storage/**', '**/realtime/**', '**/http/**', '**/config/**', '**/cli/**', '**/auth/**', '**/observability/**', '**/app.ts', 'socket.io', 'fastify'],
+      message: 'The wire contract imports nothing from the server.',
+    }] }] },
+  },
+  {
+    files: ['src/http/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/realtime/**', 'socket.io'], message: 'HTTP routes never import the socket layer; take what they need as an interface.' }] }] },
+  },
 );

@@ -60,7 +60,7 @@ else await measureAll();
 async function serve(): Promise<void> {
   const { loadConfig } = await import('../src/config/index.ts');
   const { createApp } = await import('../src/app.ts');
-  const { distanceM } = await import('../src/state/geo-index.ts');
+  const { distanceM } = await import('../src/core/geo.ts');
   const app = await createApp(loadConfig(process.env));
   const now = Date.now();
   const spots = Array.from({ length: HOTSPOTS }, (_, h) => hotspot(h));

@@ -1,7 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWSHeaderParameters } from 'jose';
 import { z } from 'zod';
-import type { Config } from '../config/index.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { ROLES, type Role } from '../protocol/roles.ts';
@@ -28,13 +27,24 @@ const claimsSchema = z.object({
   exp: z.number().int(),
 });
 
+/** How tokens are verified: an HS256 secret and/or a public key or JWKS for the asymmetric algorithms, and claim checks. */
+export interface VerifierSettings {
+  /** HS256 secret; undefined only until the CLI resolves a development secret. */
+  readonly jwtSecret: string | undefined;
+  readonly publicKeyPem: string | undefined;
+  readonly jwksUrl: string | undefined;
+  readonly asymmetricAlgorithms: readonly string[];
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+}
+
 /**
  * Verifies JWTs with a pinned algorithm list: HS256 only against JWT_SECRET,
  * the configured asymmetric algorithms only against the public key or JWKS.
  * `alg: none` and HS/RS confusion fail because the key is chosen by algorithm
  * family and the list never includes `none`.
  */
-export function createTokenVerifier(auth: Config['auth'], clock: Clock): TokenVerifier {
+export function createTokenVerifier(auth: VerifierSettings, clock: Clock): TokenVerifier {
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
   const publicKey: KeyObject | undefined = auth.publicKeyPem ? createPublicKey(auth.publicKeyPem) : undefined;
   const jwks = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;

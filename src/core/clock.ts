@@ -21,3 +21,6 @@ export class ManualClock implements Clock {
 }
 
 export const isoNow = (clock: Clock): string => new Date(clock.now()).toISOString();
+
+/** A stored time (a driver's Date, a text column, epoch ms) as ISO-8601 UTC. */
+export const toIso = (v: Date | string | number): string => (v instanceof Date ? v : new Date(v)).toISOString();

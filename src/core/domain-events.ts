@@ -1,5 +1,10 @@
 import type { Logger } from './logger.ts';
 
+/** The publishing half of a module's bus: what a domain module is given. */
+export interface Publisher<M> {
+  publish<K extends keyof M>(type: K, payload: M[K]): void;
+}
+
 /** The subscribing half of a module's bus: what another family or the delivery layer is given. */
 export interface EventSource<M> {
   on<K extends keyof M>(type: K, fn: (payload: M[K]) => void): void;
@@ -11,7 +16,7 @@ export interface EventSource<M> {
  * into emits. Handlers run synchronously in subscription order; a throwing
  * subscriber is logged and does not stop the others.
  */
-export class DomainEvents<M extends { [K in keyof M]: unknown }> implements EventSource<M> {
+export class DomainEvents<M extends { [K in keyof M]: unknown }> implements EventSource<M>, Publisher<M> {
   private readonly subscribers = new Map<keyof M, Array<(payload: never) => void>>();
 
   constructor(private readonly log: Logger) {}

@@ -33,3 +33,23 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   return new AppError('INTERNAL_ERROR');
 }
+
+/** One schema issue, as zod reports it (path of keys and indexes). */
+export interface SchemaIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * `VALIDATION_ERROR` for the first failing field of `subject` ("payload",
+ * "request", "notification"): one message shape for events, HTTP and
+ * domain input, with at most ten issues in the details.
+ */
+export function validationError(subject: string, issues: readonly SchemaIssue[], fieldPrefix = ''): AppError {
+  const paths = issues.map((i) => i.path.map(String).join('.'));
+  const field = [fieldPrefix, paths[0]].filter(Boolean).join('.');
+  return new AppError('VALIDATION_ERROR', `Invalid ${subject}${field ? ` at ${field}` : ''}: ${issues[0]?.message ?? 'invalid'}`, {
+    field,
+    issues: issues.slice(0, 10).map((i, n) => ({ path: paths[n], message: i.message })),
+  });
+}

@@ -5,9 +5,9 @@ import type { FamilyContext } from './context.ts';
 
 /** The connection itself: ping, token refresh, late authentication, leaving rooms, heartbeats, health and the connections API. */
 export function attachConnection(ctx: FamilyContext): void {
-  const { config, delivery, clock, http, db, shared } = ctx;
+  const { config, delivery, clock, http, db } = ctx;
   ctx.handle(connectionHandlers({ ...ctx.identity, sessions: ctx.sessions }));
-  registerHealthRoutes(http, { metrics: ctx.metrics, isDraining: ctx.isDraining, checks: { database: () => db.ping() }, optionalChecks: shared.checks, guard: ctx.guards.staff });
+  registerHealthRoutes(http, { metrics: ctx.metrics, isDraining: ctx.isDraining, checks: { database: () => db.ping() }, optionalChecks: ctx.optionalChecks, guard: ctx.guards.staff });
   registerConnectionRoutes(http, { registry: ctx.registry, delivery, guard: ctx.guards.staff });
 
   let heartbeat: NodeJS.Timeout | undefined;

@@ -15,6 +15,7 @@ import { EventRouter, type HandlerMap } from '../realtime/event-router.ts';
 import { connectError, createHandshakeAuth, type IdentityDeps } from '../realtime/handshake-auth.ts';
 import { createIoServer } from '../realtime/io-server.ts';
 import { profileInvalidation } from '../realtime/profile-invalidation.ts';
+import { createRedisAdapter } from '../realtime/redis-adapter.ts';
 import { createRequestGuard } from '../realtime/request-guard.ts';
 import { Sessions, type SessionHook } from '../realtime/sessions.ts';
 import { DEFAULT_SLOW_CLIENT_LIMITS, SlowClients } from '../realtime/slow-clients.ts';
@@ -50,6 +51,8 @@ export interface FamilyContext {
   readonly metrics: Metrics;
   readonly db: Database;
   readonly shared: SharedState;
+  /** Dependencies whose loss degrades the node but leaves it serving its own sockets (Redis), for /api/health. */
+  readonly optionalChecks: Record<string, () => Promise<boolean>>;
   readonly registry: ConnectionRegistry;
   readonly http: HttpApp;
   readonly io: LivegateServer;
@@ -94,7 +97,8 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
 
   // Shared state behind interfaces: in-process, or Redis with REDIS_URL.
   const publishFailures = metrics.counter('livegate_adapter_publish_failures_total', 'Emits for other nodes that could not be published to Redis (lost for those nodes)');
-  const shared = await createSharedState(config, log, { onPublishFailed: () => publishFailures.inc() });
+  const shared = await createSharedState({ redisUrl: config.redisUrl, nodeId: config.nodeId, ...config.redis }, log);
+  const adapter = config.redisUrl ? await createRedisAdapter(config.redisUrl, config.redis.adapter, log, () => publishFailures.inc()) : undefined;
   const registry = deps.registry ?? shared.registry;
   const limiterFactory = deps.rateLimiters ?? shared.rateLimiters;
   const limiters = Object.fromEntries(
@@ -115,9 +119,9 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
     maxPayloadBytes: config.limits.maxPayloadBytes,
     allowRequest: createRequestGuard({ corsOrigins: config.http.corsOrigins, trustProxy: config.http.trustProxy, connectLimiter, isDraining: () => draining, log }),
   });
-  if (shared.adapter) io.adapter(shared.adapter.adapter);
+  if (adapter) io.adapter(adapter.adapter);
   else if (deps.clusterWorker) io.adapter(createClusterAdapter());
-  const crossNode = Boolean(shared.adapter || deps.clusterWorker);
+  const crossNode = Boolean(adapter || deps.clusterWorker);
   const delivery = new Delivery(io, metrics);
   // Positions skip sockets that are behind (slow-clients.ts).
   const slowClients = new SlowClients(io, DEFAULT_SLOW_CLIENT_LIMITS, metrics.counter('livegate_slow_client_episodes_total', 'Times a socket fell behind and positions began to skip it'));
@@ -132,6 +136,7 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
     name: 'storage',
     stop: async () => {
       await registry.close();
+      await adapter?.close();
       await shared.close();
       if (!deps.db) await db.close();
     },
@@ -145,7 +150,8 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
   admin.use((socket, next) => next(socket.data.role === 'admin' ? undefined : connectError('FORBIDDEN', 'Admins only')));
 
   return {
-    config, log, clock, metrics, db, shared, registry, http, io, delivery, sessions, slowClients, crossNode, users, userEvents, identity, lifecycle,
+    config, log, clock, metrics, db, shared, registry,
+    optionalChecks: adapter ? { redis: async () => (await shared.checks.redis?.()) === true && adapter.isReady() } : shared.checks, http, io, delivery, sessions, slowClients, crossNode, users, userEvents, identity, lifecycle,
     guards: { staff: requireRole(identity.verifier), anyone: requireRole(identity.verifier, ['admin', 'service', 'passenger', 'driver', 'user']) },
     profiles: { changed, onChanged: (fn) => void profileListeners.push(fn) },
     handle(more) {

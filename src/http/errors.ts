@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../core/errors.ts';
+import { AppError, validationError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -9,11 +9,10 @@ interface ValidationIssue { instancePath?: string; message?: string; params?: { 
 function fromFastify(err: FastifyError): AppError | undefined {
   if (err.validation) {
     const issues = (err.validation as ValidationIssue[]).map((v) => ({
-      path: (v.params?.issue?.path?.map(String).join('.') ?? v.instancePath?.replace(/^\//, '').replace(/\//g, '.')) || '',
+      path: v.params?.issue?.path ?? (v.instancePath?.replace(/^\//, '').split('/').filter(Boolean) ?? []),
       message: v.message ?? 'invalid',
     }));
-    const field = [err.validationContext === 'body' ? '' : err.validationContext, issues[0]?.path].filter(Boolean).join('.');
-    return new AppError('VALIDATION_ERROR', `Invalid request${field ? ` at ${field}` : ''}: ${issues[0]?.message ?? 'invalid'}`, { field, issues });
+    return validationError('request', issues, err.validationContext === 'body' ? '' : err.validationContext);
   }
   if (err.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (err.statusCode === 404) return new AppError('NOT_FOUND');

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../core/clock.ts';
-import { AppError, toAppError } from '../core/errors.ts';
+import { AppError, toAppError, validationError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { INBOUND, isInboundEvent, type AckFn, type Audience, type InboundEvent, type InboundPayload, type InboundSpec, type SocketRole, type RateClass } from '../protocol/index.ts';
@@ -46,14 +46,6 @@ function allowed(audience: Audience, role: SocketRole): boolean {
   return audience.includes(role);
 }
 
-function validationError(issues: readonly { path: readonly PropertyKey[]; message: string }[]): AppError {
-  const first = issues[0];
-  const field = first?.path.map(String).join('.') ?? '';
-  return new AppError('VALIDATION_ERROR', `Invalid payload${field ? ` at ${field}` : ''}: ${first?.message ?? 'invalid'}`, {
-    field,
-    issues: issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-  });
-}
 
 /**
  * The one way inbound events are handled: a single middleware per socket looks
@@ -93,7 +85,7 @@ export class EventRouter {
         if (!decision.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', undefined, { retryAfterMs: decision.retryAfterMs });
       }
       const parsed = spec.schema.safeParse(raw);
-      if (!parsed.success) throw validationError(parsed.error.issues);
+      if (!parsed.success) throw validationError('payload', parsed.error.issues);
       const handler = this.deps.handlers[event] as EventHandler<InboundEvent>;
       const emit = <E extends OutEvent>(ev: E, ...args: OutArgs<E>) => {
         socket.emit(ev, ...args);

@@ -1,4 +1,5 @@
-import { distanceM, type DriverPoint, type NearbyQuery } from './geo-index.ts';
+import { type DriverPoint, type NearbyQuery } from './geo-index.ts';
+import { distanceM } from '../core/geo.ts';
 import type { LevelEntry } from './grid-level.ts';
 
 /** The sphere `distanceM` uses; every bound below must hold on the same sphere. */

@@ -1,4 +1,3 @@
-import type { Config } from '../config/index.ts';
 import type { Database } from './database.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
@@ -8,7 +7,14 @@ export { probePostgres } from './postgres.ts';
 export type { Database, Queryable, QueryResult } from './database.ts';
 export { migrate } from './migrate.ts';
 
+/** Where data lives: PostgreSQL at `databaseUrl`, else PGlite under `dataDir` (`memory` keeps nothing). */
+export interface StorageSettings {
+  readonly databaseUrl: string | undefined;
+  readonly poolSize: number;
+  readonly dataDir: string;
+}
+
 /** PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite under DATA_DIR. */
-export function openDatabase(storage: Config['storage']): Promise<Database> {
+export function openDatabase(storage: StorageSettings): Promise<Database> {
   return storage.databaseUrl ? openPostgres(storage.databaseUrl, storage.poolSize) : openPglite(storage.dataDir);
 }

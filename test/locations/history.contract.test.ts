@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { createLocationHistory, type HistoryRow, type LocationHistory, type TrackPoint } from '../../src/modules/locations/index.ts';
-import { distanceM } from '../../src/state/geo-index.ts';
+import { distanceM } from '../../src/core/geo.ts';
 import type { Database } from '../../src/storage/index.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import { openPglite } from '../../src/storage/pglite.ts';

@@ -8,6 +8,3 @@ export interface AlertsEvents {
   'alert.acknowledged': { alert: Alert };
 }
 
-export interface Publisher<M> {
-  publish<K extends keyof M>(type: K, payload: M[K]): void;
-}

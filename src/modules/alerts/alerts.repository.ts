@@ -1,5 +1,6 @@
 import type { Queryable } from '../../storage/index.ts';
 import type { Alert, AlertSeverity } from './alert-types.ts';
+import { toIso } from '../../core/clock.ts';
 
 interface AlertRow {
   id: string;
@@ -21,7 +22,6 @@ interface AlertRow {
   acknowledged_at: Date | string | null;
 }
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 function toAlert(r: AlertRow): Alert {
   return {
@@ -37,9 +37,9 @@ function toAlert(r: AlertRow): Alert {
     tripId: r.trip_id,
     unverifiedTripId: r.unverified_trip_id,
     autoExpire: r.auto_expire,
-    createdAt: iso(r.created_at),
+    createdAt: toIso(r.created_at),
     acknowledgedBy: r.acknowledged_by,
-    acknowledgedAt: r.acknowledged_at === null ? null : iso(r.acknowledged_at),
+    acknowledgedAt: r.acknowledged_at === null ? null : toIso(r.acknowledged_at),
   };
 }
 

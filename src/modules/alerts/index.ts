@@ -8,7 +8,8 @@ import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Queryable } from '../../storage/index.ts';
 import type { TripParties, TripPartiesLookup } from './alert-types.ts';
-import type { AlertsEvents, Publisher } from './alerts-events.ts';
+import type { AlertsEvents } from './alerts-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
 import { AlertsRepository } from './alerts.repository.ts';
 import { AlertsService, type AlertsSettings } from './alerts.service.ts';
 

@@ -17,6 +17,3 @@ export interface FleetEvents {
   'geofence.crossed': { kind: 'enter' | 'exit'; payload: GeofenceCrossingPayload };
 }
 
-export interface Publisher<M> {
-  publish<K extends keyof M>(type: K, payload: M[K]): void;
-}

@@ -1,5 +1,5 @@
 import { coordinates } from '../../protocol/families/locations.ts';
-import { distanceM } from '../../state/geo-index.ts';
+import { distanceM } from '../../core/geo.ts';
 
 export interface Position { latitude: number; longitude: number }
 

@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import { compileShape, type CompiledShape, type Position } from './geofence-geometry.ts';
-import type { FleetEvents, Publisher } from './fleet-events.ts';
+import type { FleetEvents } from './fleet-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
 import type { Geofence, GeofencesRepository } from './geofences.repository.ts';
 
 export interface GeofenceSettings {

@@ -1,6 +1,7 @@
 import type { GeofenceView } from '../../protocol/families/fleet.ts';
 import type { Queryable } from '../../storage/index.ts';
 import type { FenceShape } from './geofence-geometry.ts';
+import { toIso } from '../../core/clock.ts';
 
 interface GeofenceRow {
   id: string;
@@ -15,13 +16,12 @@ interface GeofenceRow {
 
 export interface Geofence { id: string; name: string; shape: FenceShape; createdAt: string }
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 function toGeofence(r: GeofenceRow): Geofence {
   const shape: FenceShape = r.kind === 'circle'
     ? { kind: 'circle', center: { latitude: r.center_lat!, longitude: r.center_lon! }, radiusM: r.radius_m! }
     : { kind: 'polygon', ring: r.polygon! };
-  return { id: r.id, name: r.name, shape, createdAt: iso(r.created_at) };
+  return { id: r.id, name: r.name, shape, createdAt: toIso(r.created_at) };
 }
 
 export function toGeofenceView(g: Geofence): GeofenceView {

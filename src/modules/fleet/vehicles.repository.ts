@@ -1,6 +1,7 @@
 import type { FleetLocation, VehicleStatus, VehicleView } from '../../protocol/families/fleet.ts';
 import { coordinates } from '../../protocol/families/locations.ts';
 import type { Queryable } from '../../storage/index.ts';
+import { toIso } from '../../core/clock.ts';
 
 interface VehicleRow {
   id: string;
@@ -24,7 +25,6 @@ export interface VehicleFields { plateNumber?: string; type?: string; status?: V
 export interface PositionReport { latitude: number; longitude: number; speed?: number | undefined; heading?: number | undefined; at: number }
 export interface TelemetryReport { at: number; fuelLevel?: number | undefined; status?: VehicleStatus | undefined; location?: PositionReport | undefined }
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 const ms = (v: Date | string | null) => (v === null ? null : (v instanceof Date ? v : new Date(v)).getTime());
 
 export function toFleetLocation(p: { latitude: number; longitude: number; speed?: number | null | undefined; heading?: number | null | undefined; at: number }): FleetLocation {
@@ -45,8 +45,8 @@ function toView(r: VehicleRow): VehicleView {
       ? toFleetLocation({ latitude: r.latitude, longitude: r.longitude, speed: r.speed, heading: r.heading, at: locatedAt })
       : null,
     lastUpdate: Number.isFinite(lastUpdate) ? new Date(lastUpdate).toISOString() : null,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { LatLng } from '../../core/ride-ports.ts';
-import { distanceM } from '../../state/geo-index.ts';
+import { distanceM } from '../../core/geo.ts';
 
 export interface EtaSettings {
   /** Road distance ≈ great-circle × this. */

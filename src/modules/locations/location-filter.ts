@@ -1,4 +1,4 @@
-import { distanceM } from '../../state/geo-index.ts';
+import { distanceM } from '../../core/geo.ts';
 
 /** Limits a fix must respect to be believed. */
 export interface FixLimits {

@@ -22,6 +22,3 @@ export interface LocationsEvents {
   'location.driver_moved': { driverId: string; vehicleId: string | null; fix: AcceptedFix };
 }
 
-export interface Publisher<M> {
-  publish<K extends keyof M>(type: K, payload: M[K]): void;
-}

@@ -3,12 +3,14 @@ import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ActiveTrips, ActiveTripView } from '../../core/ride-ports.ts';
 import type { GpsFix, NearbyDriversPayload } from '../../protocol/families/locations.ts';
-import { distanceM, type DriverPoint, type GeoIndex } from '../../state/geo-index.ts';
+import { type DriverPoint, type GeoIndex } from '../../state/geo-index.ts';
+import { distanceM } from '../../core/geo.ts';
 import { estimateEta, smoothSpeed, type EtaSettings } from './eta.ts';
 import type { HistoryWriter } from './history-writer.ts';
 import { TripCache } from './trip-cache.ts';
 import { checkFix, REJECT_MESSAGES, type FixLimits } from './location-filter.ts';
-import type { AcceptedFix, LocationsEvents, Publisher } from './locations-events.ts';
+import type { AcceptedFix, LocationsEvents } from './locations-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
 import type { DriverProfiles, DriverVehicles, PositionSink } from './ports.ts';
 
 export interface LocationsSettings {

@@ -1,4 +1,4 @@
-import { distanceM } from '../../state/geo-index.ts';
+import { distanceM } from '../../core/geo.ts';
 import type { LocationHistoryRepository, TrackPoint, TrackSubject } from './location-history.repository.ts';
 
 const PAGE_ROWS = 2_000;

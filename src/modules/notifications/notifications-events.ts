@@ -13,6 +13,3 @@ export interface NotificationsEvents {
   'notification.count_changed': { userId: string; count: number };
 }
 
-export interface Publisher<M> {
-  publish<K extends keyof M>(type: K, payload: M[K]): void;
-}

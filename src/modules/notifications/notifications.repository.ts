@@ -1,5 +1,6 @@
 import type { Queryable } from '../../storage/index.ts';
 import type { InboxItem, Notification, NotificationAction, NotificationType } from './notification-types.ts';
+import { toIso } from '../../core/clock.ts';
 
 interface NotificationRow {
   id: string;
@@ -13,11 +14,10 @@ interface NotificationRow {
 }
 interface InboxRow extends NotificationRow { seq: string | number; read_at: Date | string | null }
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
-const isoOrNull = (v: Date | string | null) => (v === null ? null : iso(v));
+const isoOrNull = (v: Date | string | null) => (v === null ? null : toIso(v));
 
 function toNotification(r: NotificationRow): Notification {
-  return { id: r.id, type: r.type, title: r.title, message: r.message, data: r.data, actions: r.actions, createdAt: iso(r.created_at), expiresAt: isoOrNull(r.expires_at) };
+  return { id: r.id, type: r.type, title: r.title, message: r.message, data: r.data, actions: r.actions, createdAt: toIso(r.created_at), expiresAt: isoOrNull(r.expires_at) };
 }
 
 /** Unexpired at `$now`: expired notifications are never delivered, counted or listed. */

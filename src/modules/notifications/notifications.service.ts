@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, validationError } from '../../core/errors.ts';
 import { notificationInput } from '../../protocol/families/notifications.ts';
 import type { InboxItem, Notification, NotificationInput, SendTarget } from './notification-types.ts';
-import type { NotificationsEvents, Publisher } from './notifications-events.ts';
+import type { NotificationsEvents } from './notifications-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
 import type { NotificationsRepository } from './notifications.repository.ts';
 
 export interface NotificationsSettings {
@@ -89,11 +90,7 @@ export class NotificationsService {
 
   private build(input: NotificationInput): Notification {
     const parsed = notificationInput.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') ?? '';
-      throw new AppError('VALIDATION_ERROR', `Invalid notification${field ? ` at ${field}` : ''}: ${issue?.message ?? 'invalid'}`, { field });
-    }
+    if (!parsed.success) throw validationError('notification', parsed.error.issues);
     const c = parsed.data;
     const now = this.d.clock.now();
     const expiresAt = c.expiresAt === undefined ? null : new Date(Date.parse(c.expiresAt)).toISOString();

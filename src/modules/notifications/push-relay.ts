@@ -1,5 +1,5 @@
 import type { Counter } from 'prom-client';
-import type { Clock } from '../../core/clock.ts';
+import { toIso, type Clock  } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { notificationPayload } from './notification-payloads.ts';
@@ -123,7 +123,7 @@ export class PushRelay {
   private async round(): Promise<number> {
     const { repo, clock } = this.d;
     const now = clock.now();
-    const claimed = await repo.claimDue(iso(now), iso(now + this.leaseMs), this.batch);
+    const claimed = await repo.claimDue(toIso(now), toIso(now + this.leaseMs), this.batch);
     if (claimed.length === 0) return 0;
     const live = claimed.filter((c) => !isExpired(c.notification, now));
     const online = await this.onlineAmong(live.map((c) => c.userId));
@@ -134,7 +134,7 @@ export class PushRelay {
     }
     const toSend = live.filter((c) => !online.has(c.userId));
     await forEachLimit(toSend, this.d.settings.concurrency, async (c) => void results.push(await this.attempt(c)));
-    await repo.record(results, iso(clock.now()));
+    await repo.record(results, toIso(clock.now()));
     return claimed.length;
   }
 
@@ -180,18 +180,17 @@ export class PushRelay {
       return this.outcome(c, 'failed', 'failed', detail);
     }
     const delay = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** (c.attempts - 1)) * (0.5 + (this.d.random ?? Math.random)() / 2);
-    return { key: keyOf(c), status: 'pending', nextAt: iso(clock.now() + Math.round(delay)), error: detail };
+    return { key: keyOf(c), status: 'pending', nextAt: toIso(clock.now() + Math.round(delay)), error: detail };
   }
 
   private async prune(): Promise<void> {
     const now = this.d.clock.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    await this.d.repo.prune(iso(now - KEEP_FINISHED_MS), 1000);
+    await this.d.repo.prune(toIso(now - KEEP_FINISHED_MS), 1000);
   }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../storage/index.ts';
 import type { Notification, NotificationAction, NotificationType } from './notification-types.ts';
+import { toIso } from '../../core/clock.ts';
 
 /** A claimed push call: the claim is current while `attempts` in the row still equals this one. */
 export interface ClaimedPush {
@@ -27,7 +28,6 @@ interface ClaimRow {
   expires_at: Date | string | null;
 }
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 /** Push deliveries: claims and results are conditional updates, so two nodes never send the same row at once. */
 export class PushRepository {
@@ -60,7 +60,7 @@ export class PushRepository {
     return rows.map((r) => ({
       userId: r.user_id,
       attempts: r.attempts,
-      notification: { id: r.id, type: r.type, title: r.title, message: r.message, data: r.data, actions: r.actions, createdAt: iso(r.created_at), expiresAt: r.expires_at === null ? null : iso(r.expires_at) },
+      notification: { id: r.id, type: r.type, title: r.title, message: r.message, data: r.data, actions: r.actions, createdAt: toIso(r.created_at), expiresAt: r.expires_at === null ? null : toIso(r.expires_at) },
     }));
   }
 

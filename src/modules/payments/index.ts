@@ -12,7 +12,8 @@ import { PaymentGateway } from './payment-gateway.ts';
 import type { PaymentsSettings } from './payment-settings.ts';
 import { PaymentsRepository } from './payments.repository.ts';
 import type { PaymentsEvents } from './payments-events.ts';
-import { PaymentsService, type Publisher, type TripReader } from './payments.service.ts';
+import { PaymentsService, type TripReader } from './payments.service.ts';
+import type { Publisher } from '../../core/domain-events.ts';
 import { WalletService } from './wallet.service.ts';
 
 export type { PaymentsSettings, GatewaySettings } from './payment-settings.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors.ts';
 import type { Queryable } from '../../storage/index.ts';
+import { toIso } from '../../core/clock.ts';
 
 export type AccountKind = 'wallet' | 'driver_earnings' | 'driver_cash_debt' | 'platform_commission' | 'platform_fees' | 'clearing';
 export type LedgerTxKind = 'credit' | 'charge' | 'refund';
@@ -22,7 +23,6 @@ export interface LedgerEntry { transactionId: string; kind: LedgerTxKind; refere
 
 const CHECK_VIOLATION = '23514';
 const codeOf = (err: unknown) => (err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '');
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
 /**
  * The double-entry ledger. `post` is the only writer: it checks the entries
@@ -66,7 +66,7 @@ export class LedgerRepository {
       `SELECT e.transaction_id, t.kind, t.reference, e.amount_minor, e.created_at
          FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
         WHERE e.account_id = $1 ORDER BY e.id DESC LIMIT $2`, [accountId, limit]);
-    return rows.map((r) => ({ transactionId: r.transaction_id, kind: r.kind, reference: r.reference, amountMinor: Number(r.amount_minor), createdAt: iso(r.created_at) }));
+    return rows.map((r) => ({ transactionId: r.transaction_id, kind: r.kind, reference: r.reference, amountMinor: Number(r.amount_minor), createdAt: toIso(r.created_at as Date | string) }));
   }
 
   /** The postings of one transaction, for reversing it. */

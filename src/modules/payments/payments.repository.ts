@@ -1,6 +1,7 @@
 import type { Queryable } from '../../storage/index.ts';
 import type { PaymentMethod } from '../../protocol/index.ts';
 import type { Split } from './money.ts';
+import { toIso } from '../../core/clock.ts';
 
 export type PaymentStatus = 'processing' | 'completed' | 'failed';
 
@@ -22,7 +23,6 @@ export interface Payment extends Split {
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v);
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
 function fromRow(r: Row): Payment {
   return {
@@ -33,7 +33,7 @@ function fromRow(r: Row): Payment {
     receiptNumber: (r.receipt_number as string | null) ?? null,
     walletBalanceMinor: r.wallet_balance_minor === null || r.wallet_balance_minor === undefined ? null : num(r.wallet_balance_minor),
     error: r.error_code ? { code: String(r.error_code), message: String(r.error_message ?? ''), retryable: Boolean(r.retryable) } : null,
-    claimExpiresAt: iso(r.claim_expires_at), updatedAt: iso(r.updated_at),
+    claimExpiresAt: toIso(r.claim_expires_at as Date | string), updatedAt: toIso(r.updated_at as Date | string),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Publisher } from '../../core/domain-events.ts';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
@@ -19,8 +20,6 @@ const codeOf = (err: unknown) => (err && typeof err === 'object' && 'code' in er
 
 /** The one thing payments needs from trips: read a trip by id (TripsService satisfies it). */
 export interface TripReader { get(tripId: string): Promise<Trip> }
-export interface Publisher<M> { publish<K extends keyof M>(type: K, payload: M[K]): void }
-
 export interface PaymentsServiceDeps {
   db: Database;
   trips: TripReader;

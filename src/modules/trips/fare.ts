@@ -1,4 +1,4 @@
-import { distanceM } from '../../state/geo-index.ts';
+import { distanceM } from '../../core/geo.ts';
 import type { LatLng } from '../../core/ride-ports.ts';
 import type { Tariff, TripsSettings } from './trip-settings.ts';
 

@@ -1,5 +1,6 @@
 import { TRIP_STATUSES } from '../../protocol/families/rides.ts';
 import type { CancelledBy, PaymentMethod, PaymentStatus, Trip, TripStatus, TripStatusChange, TripType, ActorRole } from './trip-types.ts';
+import { toIso } from '../../core/clock.ts';
 
 /** A `trips` row as both drivers return it (timestamptz as Date, or a string). */
 export interface TripRow {
@@ -54,8 +55,7 @@ export interface HistoryRow {
   at: Date | string;
 }
 
-export const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
-const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : iso(v));
+const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : toIso(v));
 
 export function toTrip(r: TripRow): Trip {
   return {
@@ -76,7 +76,7 @@ export function toTrip(r: TripRow): Trip {
     estimatedDurationS: r.estimated_duration_s,
     wave: r.wave,
     waveExpiresAt: isoOrNull(r.wave_expires_at),
-    searchExpiresAt: iso(r.search_expires_at),
+    searchExpiresAt: toIso(r.search_expires_at),
     acceptEtaMin: r.accept_eta_min,
     acceptLocation: r.accept_lat === null || r.accept_lng === null ? null : { latitude: r.accept_lat, longitude: r.accept_lng },
     actualFareMinor: r.actual_fare_minor,
@@ -84,7 +84,7 @@ export function toTrip(r: TripRow): Trip {
     actualDurationS: r.actual_duration_s,
     reportedDistanceM: r.reported_distance_m,
     paymentStatus: r.payment_status,
-    requestedAt: iso(r.requested_at),
+    requestedAt: toIso(r.requested_at),
     acceptedAt: isoOrNull(r.accepted_at),
     arrivedAt: isoOrNull(r.arrived_at),
     startedAt: isoOrNull(r.started_at),
@@ -93,12 +93,12 @@ export function toTrip(r: TripRow): Trip {
     cancelledBy: r.cancelled_by,
     cancelReason: r.cancel_reason,
     expiredAt: isoOrNull(r.expired_at),
-    updatedAt: iso(r.updated_at),
+    updatedAt: toIso(r.updated_at),
   };
 }
 
 export function toStatusChange(r: HistoryRow): TripStatusChange {
-  return { from: r.from_status, to: r.to_status, actorRole: r.actor_role, actorId: r.actor_id, reason: r.reason, at: iso(r.at) };
+  return { from: r.from_status, to: r.to_status, actorRole: r.actor_role, actorId: r.actor_id, reason: r.reason, at: toIso(r.at) };
 }
 
 /** The history row every status change writes, in the same statement as the change (`t` is the updated trip). */

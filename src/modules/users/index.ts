@@ -1,2 +1,2 @@
 export { UsersRepository, type ProfileWrite } from './users.repository.ts';
-export { UsersService, type UsersEvents, type Publisher } from './users.service.ts';
+export { UsersService, type UsersEvents } from './users.service.ts';

@@ -2,6 +2,7 @@ import type { Queryable } from '../../storage/index.ts';
 import type { UserProfile, VehicleInfo } from '../../protocol/http.ts';
 import type { Role } from '../../protocol/roles.ts';
 import type { UserStatus } from '../../protocol/families/users.ts';
+import { toIso } from '../../core/clock.ts';
 
 interface UserRow {
   id: string;
@@ -17,7 +18,6 @@ interface UserRow {
   previous_status?: UserStatus | null;
 }
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
 function toProfile(r: UserRow): UserProfile {
   return {
@@ -29,8 +29,8 @@ function toProfile(r: UserRow): UserProfile {
     status: r.status,
     statusReason: r.status_reason,
     vehicle: r.vehicle,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Publisher } from '../../core/domain-events.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import type { UserProfile } from '../../protocol/http.ts';
@@ -8,10 +9,6 @@ import type { ProfileWrite, UsersRepository, WriteResult } from './users.reposit
 export interface UsersEvents {
   'user.status_changed': { userId: string; status: UserStatus; reason: string; at: string };
   'user.profile_changed': { userId: string; changes: string[]; at: string };
-}
-
-export interface Publisher<M> {
-  publish<K extends keyof M>(type: K, payload: M[K]): void;
 }
 
 const PROFILE_FIELDS = ['role', 'name', 'phone', 'rating', 'vehicle'] as const;
