@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { NewTripAvailablePayload } from '../../src/protocol/index.ts';
-import { distanceM } from '../../src/state/geo-index.ts';
+import { distanceM } from '../../src/core/geo.ts';
 import { collect, next, request, type Client } from '../helpers/client.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
