@@ -141,6 +141,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       urbanSpeedKmh: e.TRIP_URBAN_SPEED_KMH,
       tariffs: { standard: e.TRIP_TARIFF_STANDARD, premium: e.TRIP_TARIFF_PREMIUM, shared: e.TRIP_TARIFF_SHARED, delivery: e.TRIP_TARIFF_DELIVERY },
       offerTtlS: e.TRIP_OFFER_TTL_S,
+      offerResendS: e.TRIP_OFFER_RESEND_S,
       searchTimeoutS: e.TRIP_SEARCH_TIMEOUT_S,
       dispatchRadiiM: e.TRIP_DISPATCH_RADII_M,
       offersPerWave: e.TRIP_OFFERS_PER_WAVE,

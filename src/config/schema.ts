@@ -98,6 +98,8 @@ export const envSchema = z.object({
   DETOUR_FACTOR: decimal(1, 5).default(1.3),
   TRIP_URBAN_SPEED_KMH: decimal(1, 200).default(25),
   TRIP_OFFER_TTL_S: int(5, 3600).default(120),
+  /** An unanswered offer is sent again this often while it is live (a lost cross-node emit is not fatal); 0 = never. */
+  TRIP_OFFER_RESEND_S: int(0, 3600).default(10),
   TRIP_SEARCH_TIMEOUT_S: int(10, 86_400).default(300),
   TRIP_DISPATCH_RADII_M: radiiSpec.default([3000, 5000, 8000]),
   TRIP_OFFERS_PER_WAVE: int(1, 1000).default(20),

@@ -25,6 +25,11 @@ export interface WaveClaim {
 /** A trip whose wave deadline has passed. */
 export interface DueWave { tripId: string; wave: number }
 
+/** An offer that is live and unanswered, with its (searching) trip. */
+export interface OpenOffer { trip: Trip; driverId: string; offeredAt: string; expiresAt: string }
+
+type OpenOfferRow = TripRow & { offer_driver_id: string; offer_offered_at: Date | string; offer_expires_at: Date | string };
+
 /** SQL for dispatch: waves, offers and the search deadline. */
 export class OffersRepository {
   constructor(private readonly db: Queryable) {}
@@ -101,6 +106,22 @@ export class OffersRepository {
       [tripId, at],
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Offers that could still be accepted and were not answered, oldest first:
+   * one driver's (`driverId`), or every driver's made before `offeredBefore`.
+   */
+  async openOffers(q: { at: string; driverId?: string; offeredBefore?: string; limit: number }): Promise<OpenOffer[]> {
+    const { rows } = await this.db.query<OpenOfferRow>(
+      `SELECT t.*, o.driver_id AS offer_driver_id, o.offered_at AS offer_offered_at, o.expires_at AS offer_expires_at
+       FROM trip_offers o JOIN trips t ON t.id = o.trip_id
+       WHERE o.status = 'offered' AND o.expires_at > $1 AND t.status = 'searching_driver'
+         AND ($2::text IS NULL OR o.driver_id = $2) AND ($3::timestamptz IS NULL OR o.offered_at <= $3)
+       ORDER BY o.offered_at, o.trip_id, o.driver_id LIMIT $4`,
+      [q.at, q.driverId ?? null, q.offeredBefore ?? null, q.limit],
+    );
+    return rows.map((r) => ({ trip: toTrip(r), driverId: r.offer_driver_id, offeredAt: iso(r.offer_offered_at), expiresAt: iso(r.offer_expires_at) }));
   }
 
   /** Searching trips whose wave deadline has passed (candidates only: claiming is conditional). */

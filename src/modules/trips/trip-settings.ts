@@ -21,6 +21,8 @@ export interface TripsSettings {
   readonly tariffs: Readonly<Record<TripType, Tariff>>;
   /** How long a driver has to answer an offer; an unanswered wave widens after it. */
   readonly offerTtlS: number;
+  /** A live, unanswered offer is published again (`trip.offer_resent`) this often; 0 = never. */
+  readonly offerResendS: number;
   /** A trip nobody accepted within this is expired. */
   readonly searchTimeoutS: number;
   /** Radius of each wave in metres, ascending; later waves keep the last. */

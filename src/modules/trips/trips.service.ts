@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import type { LatLng } from '../../core/ride-ports.ts';
 import type { GeoIndex } from '../../state/geo-index.ts';
 import { estimateRoute, etaMinutes, fareMinor } from './fare.ts';
+import type { OfferResends, PendingOffer } from './offer-resends.ts';
 import type { OffersRepository } from './offers.repository.ts';
 import { driverProfile, partyProfile } from './profiles.ts';
 import type { TripDispatcher } from './trip-dispatch.ts';
@@ -31,6 +32,7 @@ export interface TripsServiceDeps extends LifecycleDeps {
   offers: OffersRepository;
   dispatcher: TripDispatcher;
   geo: GeoIndex;
+  resends: OfferResends;
 }
 
 /** What a sweep did (tests and logs). */
@@ -163,6 +165,16 @@ export class TripsService extends TripLifecycle {
   sweep(): Promise<SweepResult> {
     this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
     return this.sweeping;
+  }
+
+  /** Publishes `trip.offer_resent` for offers still unanswered `offerResendS` after they were last sent (each sweeper tick, every node). */
+  resendOffers(): Promise<number> {
+    return this.d.resends.resendDue();
+  }
+
+  /** A driver's live, unanswered offers, shown again when the driver signs in. */
+  pendingOffersFor(driverId: string): Promise<PendingOffer[]> {
+    return this.d.resends.pendingFor(driverId);
   }
 
   private async sweepOnce(): Promise<SweepResult> {
