@@ -3,7 +3,8 @@ import type { Clock } from '../../core/clock.ts';
 import { AppError, UnavailableError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Alert, AlertLocation, AlertSeverity, TripPartiesLookup } from './alert-types.ts';
-import type { AlertsEvents, Publisher } from './alerts-events.ts';
+import type { AlertsEvents } from './alerts-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
 import type { AlertsRepository } from './alerts.repository.ts';
 
 export interface AlertsSettings {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../storage/index.ts';
-import { HISTORY_FROM_T, iso, statusList, toTrip, type TripRow } from './trip-rows.ts';
+import { toIso } from '../../core/clock.ts';
+import { HISTORY_FROM_T, statusList, toTrip, type TripRow } from './trip-rows.ts';
 import { ASSIGNED_STATUSES, type Trip, type TripStatus } from './trip-types.ts';
 
 export type OfferStatus = 'offered' | 'accepted' | 'rejected' | 'expired' | 'closed';
@@ -85,7 +86,7 @@ export class OffersRepository {
       [tripId, driverId],
     );
     const r = rows[0];
-    return r ? { driverId: r.driver_id, wave: r.wave, status: r.status, expiresAt: iso(r.expires_at) } : null;
+    return r ? { driverId: r.driver_id, wave: r.wave, status: r.status, expiresAt: toIso(r.expires_at) } : null;
   }
 
   /** Records a rejection while the offer is live and the trip still searching; false otherwise. */
@@ -121,7 +122,7 @@ export class OffersRepository {
        ORDER BY o.offered_at, o.trip_id, o.driver_id LIMIT $4`,
       [q.at, q.driverId ?? null, q.offeredBefore ?? null, q.limit],
     );
-    return rows.map((r) => ({ trip: toTrip(r), driverId: r.offer_driver_id, offeredAt: iso(r.offer_offered_at), expiresAt: iso(r.offer_expires_at) }));
+    return rows.map((r) => ({ trip: toTrip(r), driverId: r.offer_driver_id, offeredAt: toIso(r.offer_offered_at), expiresAt: toIso(r.offer_expires_at) }));
   }
 
   /** Searching trips whose wave deadline has passed (candidates only: claiming is conditional). */
