@@ -20,7 +20,7 @@ const tripRoomEvent = z.object({ tripId, data: tripRoomData });
 export const ridesOutbound = {
   trip_request_sent: defineOutbound({ schema: tripRequestSentPayload, to: '`user:{passengerId}` (a sender that asked for an ack gets the ack instead)' }),
   trip_request_failed: defineOutbound({ schema: tripRequestFailedPayload, to: 'the socket whose `trip_request` failed without an ack' }),
-  new_trip_available: defineOutbound({ schema: newTripAvailablePayload, to: '`user:{driverId}` of every driver offered the trip, one emit per offer wave' }),
+  new_trip_available: defineOutbound({ schema: newTripAvailablePayload, to: '`user:{driverId}` of every driver offered the trip, one emit per offer wave. Sent again, unchanged (same `tripId`, same `expiresAt`), while the offer is live and unanswered: to a driver\'s socket as it signs in, and every `TRIP_OFFER_RESEND_S` (default 10 s) to the driver\'s open sockets. A client that already shows the offer just sees it again; treat it by `tripId`' }),
   trip_accepted: defineOutbound({ schema: tripAcceptedPayload, to: '`user:{passengerId}`' }),
   trip_assignment_confirmed: defineOutbound({ schema: tripAssignmentConfirmedPayload, to: '`user:{driverId}` of the driver who won the trip (a sender that asked for an ack gets the ack instead)' }),
   trip_accept_failed: defineOutbound({ schema: tripAcceptFailedPayload, to: 'the socket whose `trip_accept` failed without an ack' }),
