@@ -10,12 +10,33 @@ export interface ConnectionInfo {
 }
 
 /**
+ * A user's presence changed without an add() or remove() saying so: the last
+ * socket expired with its node (`online: false`, `lastSeen` = that node's last
+ * heartbeat, epoch ms), or the heartbeat published a socket again after its
+ * entry was lost (`online: true`).
+ */
+export interface PresenceTransition {
+  userId: string;
+  online: boolean;
+  lastSeen: number;
+}
+
+/**
  * Who is connected where. The in-process registry covers one node; the Redis
  * registry covers the cluster and expires entries of nodes that died.
+ *
+ * Presence transitions are decided where the state lives, atomically: a user
+ * is online from the add() that gave them their first socket to the remove()
+ * (or expiry) that took their last, and exactly one of those calls says so,
+ * whichever node made it.
  */
 export interface ConnectionRegistry {
-  add(info: ConnectionInfo): Promise<void>;
-  remove(info: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<void>;
+  /** `userOnline`: this was the user's first socket. */
+  add(info: ConnectionInfo): Promise<{ userOnline: boolean }>;
+  /** `userOffline`: this was the user's last socket (false when it was already gone, e.g. expired). */
+  remove(info: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<{ userOffline: boolean }>;
+  /** Transitions decided by the registry's own background work (expiry sweeps, heartbeat repairs) on this node. */
+  onTransitions(listener: (changes: PresenceTransition[]) => void): void;
   setTransport(socketId: string, transport: ConnectionInfo['transport']): Promise<void>;
   get(socketId: string): Promise<ConnectionInfo | undefined>;
   /** A user's connections, oldest first. */
@@ -32,19 +53,25 @@ export class MemoryConnectionRegistry implements ConnectionRegistry {
   private readonly sockets = new Map<string, ConnectionInfo>();
   private readonly byUser = new Map<string, Set<string>>();
 
-  async add(info: ConnectionInfo): Promise<void> {
+  async add(info: ConnectionInfo): Promise<{ userOnline: boolean }> {
     this.sockets.set(info.socketId, info);
     let set = this.byUser.get(info.userId);
     if (!set) this.byUser.set(info.userId, (set = new Set()));
+    const userOnline = set.size === 0;
     set.add(info.socketId);
+    return { userOnline };
   }
 
-  async remove({ socketId, userId }: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<void> {
+  async remove({ socketId, userId }: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<{ userOffline: boolean }> {
     this.sockets.delete(socketId);
     const set = this.byUser.get(userId);
-    set?.delete(socketId);
+    const removed = set?.delete(socketId) ?? false;
     if (set?.size === 0) this.byUser.delete(userId);
+    return { userOffline: removed && set?.size === 0 };
   }
+
+  /** Nothing here expires: every transition is an add() or remove(). */
+  onTransitions(): void {}
 
   async setTransport(socketId: string, transport: ConnectionInfo['transport']): Promise<void> {
     const info = this.sockets.get(socketId);

@@ -23,13 +23,17 @@
  * (Redis restarted empty, an add that failed during an outage, a deadline that
  * lapsed during a long pause) are written again on the next tick.
  *
- * add() is one script (it needs the Redis clock for the deadline), remove()
- * one MULTI; both are a single round trip and atomic.
+ * add() and remove() are one script each, a single round trip and atomic;
+ * each reports whether it changed the user's presence (first socket in, last
+ * socket out). A user's set of sockets empties in exactly one script — a
+ * remove, a close, or the sweep of a dead node's sockets — so exactly one
+ * node learns that the user went offline. Reads skip expired members without
+ * deleting them for the same reason.
  */
 import type { Logger } from '../../core/logger.ts';
 import type { SocketRole } from '../../protocol/roles.ts';
-import type { ConnectionInfo, ConnectionRegistry } from '../connection-registry.ts';
-import { COUNT, LIVE_IDS, READ, REFRESH, SET_TRANSPORT, SWEEP, UPSERT, USER } from './connection-registry.scripts.ts';
+import type { ConnectionInfo, ConnectionRegistry, PresenceTransition } from '../connection-registry.ts';
+import { COUNT, LIVE_IDS, READ, REFRESH, REMOVE, SET_TRANSPORT, SWEEP, UPSERT, USER } from './connection-registry.scripts.ts';
 import type { RedisClient } from './redis-client.ts';
 
 export interface RedisConnectionRegistryOptions {
@@ -51,6 +55,7 @@ const byAge = (a: ConnectionInfo, b: ConnectionInfo) => a.connectedAt.localeComp
 
 export class RedisConnectionRegistry implements ConnectionRegistry {
   private readonly mine = new Map<string, ConnectionInfo>();
+  private readonly listeners: Array<(changes: PresenceTransition[]) => void> = [];
   private readonly prefix: string;
   private readonly live: string;
   private readonly tickMs: number;
@@ -76,15 +81,20 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
   }
 
   /** Recorded locally first, so if Redis refuses now the next heartbeat still publishes it. */
-  async add(info: ConnectionInfo): Promise<void> {
+  async add(info: ConnectionInfo): Promise<{ userOnline: boolean }> {
     this.mine.set(info.socketId, { ...info });
-    await this.upsert([info]);
+    return { userOnline: (await this.upsert([info])).length > 0 };
   }
 
-  /** Forgotten locally first, so if Redis refuses now the entry simply expires. */
-  async remove({ socketId, userId }: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<void> {
+  /** Forgotten locally first, so if Redis refuses now the entry simply expires (and the sweep reports the user offline). */
+  async remove({ socketId, userId }: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<{ userOffline: boolean }> {
     this.mine.delete(socketId);
-    await this.client.multi().del(this.key('s', socketId)).zRem(this.key('u', userId), socketId).zRem(this.live, socketId).exec();
+    const offline = (await REMOVE.run(this.client, [this.live], [this.prefix, socketId, userId])) as string[];
+    return { userOffline: offline.length > 0 };
+  }
+
+  onTransitions(listener: (changes: PresenceTransition[]) => void): void {
+    this.listeners.push(listener);
   }
 
   async setTransport(socketId: string, transport: ConnectionInfo['transport']): Promise<void> {
@@ -129,27 +139,35 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
     this.mine.clear();
     try {
       for (let i = 0; i < own.length; i += this.batchSize) {
-        const multi = this.client.multi();
-        for (const { socketId, userId } of own.slice(i, i + this.batchSize)) multi.del(this.key('s', socketId)).zRem(this.key('u', userId), socketId).zRem(this.live, socketId);
-        await multi.exec();
+        const args = [this.prefix, ...own.slice(i, i + this.batchSize).flatMap((c) => [c.socketId, c.userId])];
+        const offline = (await REMOVE.run(this.client, [this.live], args)) as string[];
+        this.report(offline.map((userId) => ({ userId, online: false, lastSeen: Date.now() })));
       }
     } catch (err) {
       this.opts.log.warn({ err, sockets: own.length }, 'registry close: could not remove own sockets; they will expire');
     }
   }
 
-  private key(kind: 's' | 'u', id: string): string {
-    return `${this.prefix}${kind}:${id}`;
+  private report(changes: PresenceTransition[]): void {
+    if (changes.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(changes);
+      } catch (err) {
+        this.opts.log.error({ err }, 'presence transition listener failed');
+      }
+    }
   }
 
   private async read(ids: string[]): Promise<ConnectionInfo[]> {
     return parsePairs(await READ.run(this.client, [this.live], [this.prefix, ...ids]));
   }
 
-  private async upsert(infos: ConnectionInfo[]): Promise<void> {
+  /** Returns the user ids that went online. */
+  private async upsert(infos: ConnectionInfo[]): Promise<string[]> {
     const args = [this.prefix, String(this.ttlMs)];
     for (const i of infos) args.push(i.socketId, i.userId, i.userRole, i.connectedAt, String(Date.parse(i.connectedAt) || 0), i.transport, i.nodeId);
-    await UPSERT.run(this.client, [this.live], args);
+    return (await UPSERT.run(this.client, [this.live], args)) as string[];
   }
 
   private schedule(): void {
@@ -181,12 +199,17 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
           REFRESH.run(this.client, [this.live], [this.prefix, String(this.ttlMs), ...batch]).then((missing) => {
             // Filtered now, not earlier: a socket removed meanwhile must not come back.
             const lost = (missing as string[]).map((id) => this.mine.get(id)).filter((x): x is ConnectionInfo => !!x);
-            return lost.length > 0 ? this.upsert(lost) : undefined;
+            if (lost.length === 0) return;
+            // Back after a sweep took them (this node stalled past the TTL) or Redis lost them: online again.
+            return this.upsert(lost).then((online) => this.report(online.map((userId) => ({ userId, online: true, lastSeen: Date.now() }))));
           }),
         );
       }
       await Promise.all(refreshes);
-      await SWEEP.run(this.client, [this.live], [this.prefix, String(this.sweepLimit)]);
+      const swept = (await SWEEP.run(this.client, [this.live], [this.prefix, String(this.sweepLimit), String(this.ttlMs)])) as string[];
+      const offline: PresenceTransition[] = [];
+      for (let i = 0; i + 1 < swept.length; i += 2) offline.push({ userId: swept[i]!, online: false, lastSeen: Number(swept[i + 1]) });
+      this.report(offline);
       const tookMs = Date.now() - started;
       // Ticks never overlap, so a slow one stretches the period towards the TTL and sockets start to flap.
       if (tookMs > this.tickMs) this.opts.log.warn({ tookMs, tickMs: this.tickMs, sockets: this.mine.size }, 'registry heartbeat slower than its period');
