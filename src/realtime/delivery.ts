@@ -1,5 +1,5 @@
 import type { Metrics } from '../observability/metrics.ts';
-import { currentReplyScope } from './reply-scope.ts';
+import { ADMIN_NAMESPACE } from './admin-namespace.ts';
 import { rooms, type LivegateServer, type OutArgs, type OutEvent } from './types.ts';
 
 /**
@@ -15,14 +15,7 @@ export class Delivery {
 
   to<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
     if (Array.isArray(target) && target.length === 0) return;
-    const scope = currentReplyScope();
-    if (!scope) return this.send(this.io.to(target as string | string[]), event, args);
-    // An answer to the sender goes out before what its event caused (reply-scope.ts).
-    const skipSender = scope.excludesSender(event);
-    scope.hold(() => {
-      const op = this.io.to(target as string | string[]);
-      this.send(skipSender ? op.except(scope.socketId) : op, event, args);
-    });
+    this.send(this.io.to(target as string | string[]), event, args);
   }
 
   /**
@@ -31,17 +24,11 @@ export class Delivery {
    */
   volatileTo<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
     if (Array.isArray(target) && target.length === 0) return;
-    const emit = () => this.send(this.io.to(target as string | string[]).except(rooms.slowClients), event, args);
-    const scope = currentReplyScope();
-    if (scope) scope.hold(emit);
-    else emit();
+    this.send(this.io.to(target as string | string[]).except(rooms.slowClients), event, args);
   }
 
   toAll<E extends OutEvent>(event: E, ...args: OutArgs<E>): void {
-    const emit = () => this.send(this.io, event, args);
-    const scope = currentReplyScope();
-    if (scope) scope.hold(emit);
-    else emit();
+    this.send(this.io, event, args);
   }
 
   private send<E extends OutEvent>(op: Pick<LivegateServer, 'emit'>, event: E, args: OutArgs<E>): void {
@@ -59,8 +46,9 @@ export class Delivery {
     this.io.disconnectSockets(true);
   }
 
-  /** Disconnects every socket in the rooms, on every node. */
+  /** Disconnects every socket in the rooms, on every node, in `/` and `/admin` (admin sockets sit in their `user:{id}` room there). */
   disconnect(target: string | readonly string[]): void {
     this.io.in(target as string | string[]).disconnectSockets(true);
+    this.io.of(ADMIN_NAMESPACE).in(target as string | string[]).disconnectSockets(true);
   }
 }

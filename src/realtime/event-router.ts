@@ -5,17 +5,10 @@ import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { INBOUND, isInboundEvent, type AckFn, type Audience, type InboundEvent, type InboundPayload, type InboundSpec, type SocketRole, type RateClass } from '../protocol/index.ts';
 import type { RateLimiter } from '../state/rate-limiter.ts';
-import { ReplyScope, withReplyScope } from './reply-scope.ts';
+import { replyGate } from './reply-gate.ts';
 import type { LivegateSocket, OutArgs, OutEvent } from './types.ts';
 
-const NO_ANSWERS: ReadonlySet<string> = new Set();
-const answerSets = new WeakMap<InboundSpec, ReadonlySet<string>>();
-/** The events an ack of `spec` repeats, as a set made once per event. */
-function answersOf(spec: InboundSpec): ReadonlySet<string> {
-  let set = answerSets.get(spec);
-  if (!set) answerSets.set(spec, (set = new Set(spec.answers ?? [])));
-  return set;
-}
+const NO_ANSWERS: readonly string[] = [];
 
 /** What a handler gets besides its validated payload. */
 export interface HandlerContext {
@@ -71,8 +64,10 @@ export class EventRouter {
     const known = isInboundEvent(event);
     metrics.eventReceived(known ? event : 'unknown');
     const spec: InboundSpec | undefined = known ? INBOUND[event] : undefined;
-    // Emits caused by the handler wait for the answer (reply-scope.ts).
-    const scope = new ReplyScope(socket.id, ack && spec ? answersOf(spec) : NO_ANSWERS);
+    // What reaches this connection while the event is handled waits for the answer (reply-gate.ts).
+    const gate = replyGate(socket.conn);
+    gate.enter();
+    let answer: (() => void) | undefined;
     try {
       if (!known || !spec) throw new AppError('UNKNOWN_EVENT', `Unknown event ${event.slice(0, 64)}`);
       const data = socket.data;
@@ -80,7 +75,7 @@ export class EventRouter {
       if (data.role !== 'anonymous' && data.expiresAt <= now) throw new AppError('TOKEN_EXPIRED');
       if (!allowed(spec.audience, data.role)) throw new AppError('FORBIDDEN', `${data.role} may not send ${event}`);
       if (spec.rate !== 'none') {
-        const key = data.role === 'anonymous' ? `ip:${socket.handshake.address}` : data.userId;
+        const key = data.role === 'anonymous' ? `ip:${data.address}` : data.userId;
         const decision = await this.deps.limiters[spec.rate].consume(key);
         if (!decision.allowed) throw new AppError('RATE_LIMIT_EXCEEDED', undefined, { retryAfterMs: decision.retryAfterMs });
       }
@@ -91,12 +86,12 @@ export class EventRouter {
         socket.emit(ev, ...args);
         metrics.eventSent(ev);
       };
-      const result = await withReplyScope(scope, () => handler({ userId: data.userId, role: data.role, socket, now, emit }, parsed.data as InboundPayload<InboundEvent>));
-      ack?.({ success: true, data: result ?? null });
+      const result = await handler({ userId: data.userId, role: data.role, socket, now, emit }, parsed.data as InboundPayload<InboundEvent>);
+      if (ack) answer = () => ack({ success: true, data: result ?? null });
     } catch (err) {
-      this.fail(socket, event, spec, raw, ack, err);
+      answer = () => this.fail(socket, event, spec, raw, ack, err);
     } finally {
-      scope.release();
+      gate.leave(answer, ack && spec?.answers ? spec.answers : NO_ANSWERS);
       if (known) metrics.handled(event, (performance.now() - started) / 1000);
     }
   }
