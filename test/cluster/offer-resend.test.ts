@@ -40,12 +40,14 @@ describe('trip offers lost between nodes are sent again', () => {
     await n1.api('/api/users', { body: { id: 'or-p1', role: 'passenger', name: 'Amna' } });
     const passenger = await n1.client('or-p1', 'passenger');
     placeDriver(n1, 'or-d1', systemClock, 200);
+    // Whatever happens here, the next test's offer must have one candidate only.
+    t.after(() => n1.app.geo.setAvailability('or-d1', false));
     const { tripId, nearbyDriversCount } = await requestTrip(passenger);
     assert.equal(nearbyDriversCount, 1, 'the passenger is told a driver was found');
 
     const driver = await signIn(n2, await n2.token('or-d1', 'driver'));
     const offer = await eventually(() => {
-      assert.equal(driver.offers.length >= 1, true);
+      assert.ok(driver.offers.length >= 1, 'no new_trip_available yet');
       return driver.offers[0]!;
     });
     assert.equal(offer.tripId, tripId);
@@ -74,7 +76,7 @@ describe('trip offers lost between nodes are sent again', () => {
     assert.ok(publishFailures(await n1.api('/metrics')) > failuresBefore, 'the offer to node 2 was lost');
 
     const offer = await eventually(() => {
-      assert.equal(driver.offers.length >= 1, true);
+      assert.ok(driver.offers.length >= 1, 'no new_trip_available yet');
       return driver.offers[0]!;
     }, 10_000, 100);
     assert.equal(offer.tripId, tripId);
