@@ -9,6 +9,7 @@ import { fleetInbound, fleetOutbound, type FleetOutbound } from './families/flee
 import { notificationsInbound, notificationsOutbound, type NotificationsOutbound } from './families/notifications.ts';
 import { emergenciesInbound, emergenciesOutbound, type EmergenciesOutbound } from './families/emergencies.ts';
 import { paymentsInbound, paymentsOutbound, type PaymentsOutbound } from './families/payments.ts';
+import { bookingsInbound, bookingsOutbound, type BookingsOutbound } from './families/bookings.ts';
 import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
 
@@ -24,6 +25,7 @@ export const FAMILIES = [
   { title: 'Payments and wallet', inbound: paymentsInbound, outbound: paymentsOutbound },
   { title: 'Notifications and users', inbound: { ...notificationsInbound, ...usersInbound }, outbound: { ...notificationsOutbound, ...usersOutbound } },
   { title: 'Emergencies', inbound: emergenciesInbound, outbound: emergenciesOutbound },
+  { title: 'Bookings', inbound: bookingsInbound, outbound: bookingsOutbound },
 ] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
 /** Every client→server event the gateway accepts, by name. */
@@ -36,6 +38,7 @@ export const INBOUND = {
   ...notificationsInbound,
   ...emergenciesInbound,
   ...paymentsInbound,
+  ...bookingsInbound,
 } as const;
 
 /** Every server→client event, by name: its payload schema and who receives it. */
@@ -48,6 +51,7 @@ export const OUTBOUND = {
   ...notificationsOutbound,
   ...emergenciesOutbound,
   ...paymentsOutbound,
+  ...bookingsOutbound,
 } as const;
 
 export type InboundEvent = keyof typeof INBOUND;
@@ -69,7 +73,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, BookingsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {

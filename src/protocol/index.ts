@@ -41,3 +41,8 @@ export {
   walletCreditBody, walletCreditResult, walletView,
   type PaymentReceipt, type PaymentProcessingPayload, type PaymentCompletedPayload, type PaymentFailedPayload, type PaymentReceivedPayload,
 } from './families/payments.ts';
+// Family G, bookings (seed 002).
+export {
+  BOOKING_STATUSES, BOOKING_PAYMENT_STATUSES, createBookingBody, patchBookingBody, bookingPaymentBody, bookingView,
+  type BookingStatus, type BookingPaymentStatus, type BookingView, type BookingCreatedPayload, type BookingUpdatedPayload, type BookingCancelledPayload,
+} from './families/bookings.ts';
