@@ -3,6 +3,7 @@ import type { Config } from './config/index.ts';
 import type { ActiveTrips, DriverTracks } from './core/ride-ports.ts';
 import type { Logger } from './core/logger.ts';
 import { attachAlerts } from './families/alerts.ts';
+import { attachChat } from './families/chat.ts';
 import { attachBookings } from './families/bookings.ts';
 import { attachConnection } from './families/connection.ts';
 import { createContext, type AppDeps } from './families/context.ts';
@@ -76,6 +77,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const notifications = attachNotifications(ctx, { trips });
   const payments = attachPayments(ctx, { trips, notifications });
   const alerts = attachAlerts(ctx, { trips });
+  attachChat(ctx, { trips, notifications });
   attachBookings(ctx);
 
   await ctx.open();

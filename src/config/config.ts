@@ -12,6 +12,8 @@ import type { NotificationsSettings, PushSettings } from '../modules/notificatio
 import type { AlertsSettings } from '../modules/alerts/index.ts';
 // Payments and wallet (issue 6): the module's settings type is the config group.
 import type { PaymentsSettings } from '../modules/payments/index.ts';
+// Chat (family F): the module's settings type plus the typing rate make up the config group.
+import type { ChatSettings } from '../modules/chat/index.ts';
 export type { RateClass };
 export type RateRule = { points: number; durationS: number } | null;
 
@@ -65,6 +67,8 @@ export interface Config {
   };
   /** Payments and wallet (issue 6). A gateway is undefined when its URL is unset. */
   readonly payments: PaymentsSettings;
+  /** Chat (family F). */
+  readonly chat: ChatSettings & { readonly typingRate: RateRule };
 }
 
 export class ConfigError extends Error {
@@ -190,6 +194,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         cyberpay: e.PAYMENT_CYBERPAY_URL && e.PAYMENT_GATEWAY_SECRET ? { url: e.PAYMENT_CYBERPAY_URL, secret: e.PAYMENT_GATEWAY_SECRET, timeoutMs: e.PAYMENT_GATEWAY_TIMEOUT_MS } : undefined,
       },
     },
+    // Chat (family F).
+    chat: { encryptionKeys: e.CHAT_ENCRYPTION_KEY ?? [], tripRoomCloseAfterMs: e.CHAT_TRIP_CLOSE_AFTER_S * 1000, typingRate: e.CHAT_TYPING_RATE },
   } satisfies Config);
 }
 

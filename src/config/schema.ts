@@ -25,6 +25,20 @@ const percentBp = z.string().trim().regex(/^\d{1,2}(\.\d{1,2})?$|^100$/, 'expect
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
+// --- Chat: CHAT_ENCRYPTION_KEY, "keyId:base64[,keyId:base64…]", each key 32 bytes. ---
+const chatKeys = csv.transform((entries, ctx) => {
+  const keys = entries.map((entry) => {
+    const [keyId = '', key = ''] = entry.split(':');
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(keyId) || Buffer.from(key, 'base64').length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) {
+      ctx.addIssue({ code: 'custom', message: 'expected keyId:base64 of 32 bytes (keyId: 1-32 of A-Z a-z 0-9 _ -), comma-separated' });
+    }
+    return { id: keyId, key };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) ctx.addIssue({ code: 'custom', message: 'key ids must differ' });
+  if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'no key given' });
+  return keys;
+});
+
 // --- Trips and dispatch (issue 4): decimals, tariffs, radius lists. ---
 const decimal = (min: number, max: number) =>
   z.string().trim().regex(/^\d+(\.\d+)?$/, 'expected a decimal number such as 1.3').transform(Number).pipe(z.number().min(min).max(max));
@@ -183,6 +197,15 @@ export const envSchema = z.object({
   PAYMENT_GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PAYMENT_GATEWAY_TIMEOUT_MS: int(100, 120_000).default(10_000),
   // --- end payments ---
+
+  // --- Chat (PROTOCOL.md family F). ---
+  /** Encryption at rest: "keyId:base64-of-32-bytes[,keyId:…]"; the first key encrypts, every key decrypts (rotation). Unset = plaintext. */
+  CHAT_ENCRYPTION_KEY: chatKeys.optional(),
+  /** Typing events per user ("points/seconds", "0" = off), on top of the default class. */
+  CHAT_TYPING_RATE: rateSpec.prefault('20/10'),
+  /** A trip's chat room takes no new messages this long after the trip is completed or cancelled. */
+  CHAT_TRIP_CLOSE_AFTER_S: int(0, 30 * 86_400).default(86_400),
+  // --- end chat ---
 });
 
 export type Env = z.output<typeof envSchema>;

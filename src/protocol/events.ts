@@ -9,6 +9,7 @@ import { fleetInbound, fleetOutbound, type FleetOutbound } from './families/flee
 import { notificationsInbound, notificationsOutbound, type NotificationsOutbound } from './families/notifications.ts';
 import { emergenciesInbound, emergenciesOutbound, type EmergenciesOutbound } from './families/emergencies.ts';
 import { paymentsInbound, paymentsOutbound, type PaymentsOutbound } from './families/payments.ts';
+import { chatInbound, chatOutbound, type ChatOutbound } from './families/chat.ts';
 import { bookingsInbound, bookingsOutbound, type BookingsOutbound } from './families/bookings.ts';
 import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
@@ -25,6 +26,7 @@ export const FAMILIES = [
   { title: 'Payments and wallet', inbound: paymentsInbound, outbound: paymentsOutbound },
   { title: 'Notifications and users', inbound: { ...notificationsInbound, ...usersInbound }, outbound: { ...notificationsOutbound, ...usersOutbound } },
   { title: 'Emergencies', inbound: emergenciesInbound, outbound: emergenciesOutbound },
+  { title: 'Chat', inbound: chatInbound, outbound: chatOutbound },
   { title: 'Bookings', inbound: bookingsInbound, outbound: bookingsOutbound },
 ] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
@@ -38,6 +40,7 @@ export const INBOUND = {
   ...notificationsInbound,
   ...emergenciesInbound,
   ...paymentsInbound,
+  ...chatInbound,
   ...bookingsInbound,
 } as const;
 
@@ -51,6 +54,7 @@ export const OUTBOUND = {
   ...notificationsOutbound,
   ...emergenciesOutbound,
   ...paymentsOutbound,
+  ...chatOutbound,
   ...bookingsOutbound,
 } as const;
 
@@ -73,7 +77,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, BookingsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, BookingsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {

@@ -46,3 +46,8 @@ export {
   BOOKING_STATUSES, BOOKING_PAYMENT_STATUSES, createBookingBody, patchBookingBody, bookingPaymentBody, bookingView,
   type BookingStatus, type BookingPaymentStatus, type BookingView, type BookingCreatedPayload, type BookingUpdatedPayload, type BookingCancelledPayload,
 } from './families/bookings.ts';
+// Family F, chat (rooms, messages, DMs, reads, typing; seed 002 conversations).
+export {
+  CHAT_ROOM_TYPES, MESSAGE_MAX_CHARS, createRoomBody, membersBody, roomBody,
+  type ChatRoomType, type ChatMessagePayload, type ChatRoomView, type RoomJoinedPayload, type HistoryPage, type ConversationMessagePayload,
+} from './families/chat.ts';
