@@ -8,6 +8,7 @@ import { attachBookings } from './families/bookings.ts';
 import { attachConnection } from './families/connection.ts';
 import { createContext, type AppDeps } from './families/context.ts';
 import { attachFleet } from './families/fleet.ts';
+import { attachLiveEvents } from './families/live-events.ts';
 import { attachLocations } from './families/locations.ts';
 import { attachNotifications } from './families/notifications.ts';
 import { attachPayments } from './families/payments.ts';
@@ -79,6 +80,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const alerts = attachAlerts(ctx, { trips });
   attachChat(ctx, { trips, notifications });
   attachBookings(ctx);
+  attachLiveEvents(ctx);
 
   await ctx.open();
 

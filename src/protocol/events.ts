@@ -11,6 +11,7 @@ import { emergenciesInbound, emergenciesOutbound, type EmergenciesOutbound } fro
 import { paymentsInbound, paymentsOutbound, type PaymentsOutbound } from './families/payments.ts';
 import { chatInbound, chatOutbound, type ChatOutbound } from './families/chat.ts';
 import { bookingsInbound, bookingsOutbound, type BookingsOutbound } from './families/bookings.ts';
+import { liveEventsInbound, liveEventsOutbound, type LiveEventsOutbound } from './families/live-events.ts';
 import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
 
@@ -28,6 +29,7 @@ export const FAMILIES = [
   { title: 'Emergencies', inbound: emergenciesInbound, outbound: emergenciesOutbound },
   { title: 'Chat', inbound: chatInbound, outbound: chatOutbound },
   { title: 'Bookings', inbound: bookingsInbound, outbound: bookingsOutbound },
+  { title: 'Live events', inbound: liveEventsInbound, outbound: liveEventsOutbound },
 ] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
 /** Every client→server event the gateway accepts, by name. */
@@ -42,6 +44,7 @@ export const INBOUND = {
   ...paymentsInbound,
   ...chatInbound,
   ...bookingsInbound,
+  ...liveEventsInbound,
 } as const;
 
 /** Every server→client event, by name: its payload schema and who receives it. */
@@ -56,6 +59,7 @@ export const OUTBOUND = {
   ...paymentsOutbound,
   ...chatOutbound,
   ...bookingsOutbound,
+  ...liveEventsOutbound,
 } as const;
 
 export type InboundEvent = keyof typeof INBOUND;
@@ -77,7 +81,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, BookingsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, BookingsOutbound, LiveEventsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {

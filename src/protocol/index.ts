@@ -51,3 +51,10 @@ export {
   CHAT_ROOM_TYPES, MESSAGE_MAX_CHARS, createRoomBody, membersBody, roomBody,
   type ChatRoomType, type ChatMessagePayload, type ChatRoomView, type RoomJoinedPayload, type HistoryPage, type ConversationMessagePayload,
 } from './families/chat.ts';
+// Family H, live events (seed 004), and what backends publish.
+export {
+  publishBody, publishMessage, publishTarget, publishResult, webhookBody, webhookResult, WEBHOOK_TYPES, STAMPED_EVENTS, CUSTOM_EVENT, PUBLISHABLE_ROOM,
+  PUBLISH_MAX_MESSAGES, PUBLISH_MAX_USER_IDS, PUBLISH_MAX_DATA_BYTES,
+  type PublishBody, type PublishMessage, type PublishTarget, type PublishResult, type WebhookBody, type WebhookType,
+  type TicketPurchasedPayload, type TicketTransferredPayload, type EventUpdatedPayload, type BalanceUpdatedPayload, type MarketUpdatePayload,
+} from './families/live-events.ts';
