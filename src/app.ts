@@ -12,6 +12,7 @@ import { attachLiveEvents } from './families/live-events.ts';
 import { attachLocations } from './families/locations.ts';
 import { attachNotifications } from './families/notifications.ts';
 import { attachPayments } from './families/payments.ts';
+import { attachPresence } from './families/presence.ts';
 import { createPositions } from './families/positions.ts';
 import { attachTrips } from './families/trips.ts';
 import { attachUsers } from './families/users.ts';
@@ -78,6 +79,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const notifications = attachNotifications(ctx, { trips });
   const payments = attachPayments(ctx, { trips, notifications });
   const alerts = attachAlerts(ctx, { trips });
+  attachPresence(ctx);
   attachChat(ctx, { trips, notifications });
   attachBookings(ctx);
   attachLiveEvents(ctx);

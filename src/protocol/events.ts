@@ -12,6 +12,7 @@ import { paymentsInbound, paymentsOutbound, type PaymentsOutbound } from './fami
 import { chatInbound, chatOutbound, type ChatOutbound } from './families/chat.ts';
 import { bookingsInbound, bookingsOutbound, type BookingsOutbound } from './families/bookings.ts';
 import { liveEventsInbound, liveEventsOutbound, type LiveEventsOutbound } from './families/live-events.ts';
+import { presenceInbound, presenceOutbound, type PresenceOutbound } from './families/presence.ts';
 import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
 
@@ -30,6 +31,7 @@ export const FAMILIES = [
   { title: 'Chat', inbound: chatInbound, outbound: chatOutbound },
   { title: 'Bookings', inbound: bookingsInbound, outbound: bookingsOutbound },
   { title: 'Live events', inbound: liveEventsInbound, outbound: liveEventsOutbound },
+  { title: 'Presence and contacts', inbound: presenceInbound, outbound: presenceOutbound },
 ] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
 /** Every client→server event the gateway accepts, by name. */
@@ -42,6 +44,7 @@ export const INBOUND = {
   ...notificationsInbound,
   ...emergenciesInbound,
   ...paymentsInbound,
+  ...presenceInbound,
   ...chatInbound,
   ...bookingsInbound,
   ...liveEventsInbound,
@@ -57,6 +60,7 @@ export const OUTBOUND = {
   ...notificationsOutbound,
   ...emergenciesOutbound,
   ...paymentsOutbound,
+  ...presenceOutbound,
   ...chatOutbound,
   ...bookingsOutbound,
   ...liveEventsOutbound,
@@ -81,7 +85,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, BookingsOutbound, LiveEventsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, PresenceOutbound, ChatOutbound, BookingsOutbound, LiveEventsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {

@@ -58,3 +58,8 @@ export {
   type PublishBody, type PublishMessage, type PublishTarget, type PublishResult, type WebhookBody, type WebhookType,
   type TicketPurchasedPayload, type TicketTransferredPayload, type EventUpdatedPayload, type BalanceUpdatedPayload, type MarketUpdatePayload,
 } from './families/live-events.ts';
+// Family F, presence and contacts (seed 003).
+export {
+  PRESENCE_STATUSES, MAX_CONTACTS, isPresenceStatus, putContactsBody, contactsView,
+  type PresenceStatus, type ContactsView, type FriendPresenceChangedPayload, type UserOnlinePayload, type UserOfflinePayload,
+} from './families/presence.ts';

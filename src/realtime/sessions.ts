@@ -9,6 +9,9 @@ import { rooms, type LivegateServer, type LivegateSocket } from './types.ts';
 /** Runs when a socket becomes authenticated (notification counts, pending alerts, booking rooms, …). */
 export type SessionHook = (socket: LivegateSocket) => Promise<void> | void;
 
+/** A user's first socket in the registry's scope (the cluster, with Redis) arrived, or their last one closed. */
+export type PresenceListener = (change: { userId: string; online: boolean; socket: LivegateSocket }) => void;
+
 export interface SessionDeps {
   io: LivegateServer;
   registry: ConnectionRegistry;
@@ -26,6 +29,7 @@ export interface SessionDeps {
 export class Sessions {
   private readonly expiry: ExpiryWheel<string>;
   private readonly hooks: SessionHook[] = [];
+  private readonly presence: PresenceListener[] = [];
 
   constructor(private readonly deps: SessionDeps) {
     this.expiry = new ExpiryWheel(deps.clock, (socketId) => this.expire(socketId));
@@ -34,6 +38,11 @@ export class Sessions {
 
   onAuthenticated(hook: SessionHook): void {
     this.hooks.push(hook);
+  }
+
+  /** Online/offline as the registry decided it (atomically, cluster-wide); called on the node whose socket caused it. */
+  onPresenceChange(listener: PresenceListener): void {
+    this.presence.push(listener);
   }
 
   /** A socket passed the handshake (authenticated or anonymous). */
@@ -54,8 +63,12 @@ export class Sessions {
     socket.emit('authenticated', { userId, role, connectionId: socket.id });
     this.deps.metrics.eventSent('authenticated');
     try {
-      await registry.add({ socketId: socket.id, userId, userRole: role, connectedAt: socket.data.connectedAt, transport: socket.conn.transport.name === 'websocket' ? 'websocket' : 'polling', nodeId });
-      if (!socket.connected) return void (await registry.remove({ socketId: socket.id, userId }));
+      const { userOnline } = await registry.add({ socketId: socket.id, userId, userRole: role, connectedAt: socket.data.connectedAt, transport: socket.conn.transport.name === 'websocket' ? 'websocket' : 'polling', nodeId });
+      if (userOnline) this.reportPresence(socket, true);
+      if (!socket.connected) {
+        const { userOffline } = await registry.remove({ socketId: socket.id, userId });
+        return void (userOffline && this.reportPresence(socket, false));
+      }
       const mine = await registry.listForUser(userId);
       const excess = mine.length - this.deps.maxConnectionsPerUser;
       if (excess > 0) io.in(mine.slice(0, excess).map((c) => c.socketId)).disconnectSockets(true);
@@ -75,7 +88,20 @@ export class Sessions {
     this.deps.metrics.connectionClosed();
     this.expiry.untrack(socket.id);
     if (socket.data.role === 'anonymous') return;
-    this.deps.registry.remove({ socketId: socket.id, userId: socket.data.userId }).catch((err: unknown) => this.deps.log.warn({ err }, 'registry remove failed'));
+    this.deps.registry
+      .remove({ socketId: socket.id, userId: socket.data.userId })
+      .then(({ userOffline }) => userOffline && this.reportPresence(socket, false))
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'registry remove failed'));
+  }
+
+  private reportPresence(socket: LivegateSocket, online: boolean): void {
+    for (const listener of this.presence) {
+      try {
+        listener({ userId: socket.data.userId, online, socket });
+      } catch (err) {
+        this.deps.log.error({ err, userId: socket.data.userId }, 'presence listener failed');
+      }
+    }
   }
 
   private expire(socketId: string): void {
