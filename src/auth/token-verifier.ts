@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { ROLES, type Role } from '../protocol/roles.ts';
+import { text } from '../protocol/schemas.ts';
 
 export interface VerifiedToken {
   sub: string;
@@ -20,10 +21,11 @@ export interface TokenVerifier {
 }
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(128),
+  // Claims reach storage (profiles, rooms): the same NUL-free strings as every payload.
+  sub: text().min(1).max(128),
   role: z.enum(ROLES),
-  name: z.string().max(200).optional(),
-  phone: z.string().max(40).optional(),
+  name: text().max(200).optional(),
+  phone: text().max(40).optional(),
   exp: z.number().int(),
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Role } from '../../src/protocol/index.ts';
-import { collect, request, type Client } from '../helpers/client.ts';
+import { collect, connectError, request, type Client } from '../helpers/client.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { SEED_REQUEST, TRIP_ENV } from '../trips/fixtures.ts';
 
@@ -93,6 +93,16 @@ describe('NUL bytes in socket payloads: VALIDATION_ERROR, never a storage error'
     await request(admin, 'ping');
     assert.deepEqual(adminSaw, []);
     assert.deepEqual((await server.api('/api/alerts?status=all')).body.alerts, []);
+  });
+
+  test('a signed token whose claims carry a NUL is refused at the handshake and over HTTP, never a storage error', async () => {
+    for (const claims of [{ sub: `nul${NUL}user` }, { sub: 'nul-name', name: `A${NUL}` }]) {
+      const token = await server.token(claims.sub, 'passenger', 'name' in claims ? { name: claims.name } : {});
+      const err = await connectError(server.url, { token });
+      assert.equal(err.data?.code, 'AUTH_FAILED', JSON.stringify(claims));
+      const admin = await server.token(claims.sub, 'admin', 'name' in claims ? { name: claims.name } : {});
+      assert.equal((await server.api('/api/connections', { token: admin })).status, 401, JSON.stringify(claims));
+    }
   });
 
   test('the server and the same sockets still work afterwards', async () => {
