@@ -58,6 +58,11 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 15, full: 40 },
   },
   {
+    name: 'chat', script: 'bench/scenarios/chat.ts', optional: true,
+    description: 'chat: 1,000-member room at 200 messages/s (delivery p99, CPU per delivery vs bare Socket.IO); room:join and room:history p99 over 1M stored messages',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 120, full: 300 },
+  },
+  {
     name: 'notifications', script: 'bench/notifications.ts', optional: true,
     description: 'notification delivery latency, bulk fan-out and push-relay throughput',
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 90 },

@@ -58,7 +58,7 @@ for (const engine of ['pglite', 'postgres'] as const) {
   describe(`chat storage on ${engine}`, () => {
     let db: Database | null = null;
     before(async () => {
-      const url = engine === 'postgres' ? await freshDatabase() : undefined;
+      const url = engine === 'postgres' ? ((await freshDatabase()) ?? undefined) : undefined;
       if (engine === 'postgres' && !url) return;
       db = await openDatabase({ databaseUrl: url, poolSize: 5, dataDir: 'memory' });
       const { migrate } = await import('../../src/storage/index.ts');
