@@ -41,7 +41,7 @@ describe('presence across two nodes (shared Redis and PostgreSQL)', () => {
     await sleep(300);
     await request(bo, 'ping');
     assert.equal(offline.length, 1, 'offline once');
-    assert.equal((offline[0] as { userId: string }).userId, 'k-ann');
+    assert.equal((offline[0] as unknown as { userId: string }).userId, 'k-ann');
     await request(stranger, 'ping');
     assert.deepEqual(strangerSaw, []);
   });
