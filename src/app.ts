@@ -12,6 +12,7 @@ import { attachLiveEvents } from './families/live-events.ts';
 import { attachLocations } from './families/locations.ts';
 import { attachNotifications } from './families/notifications.ts';
 import { attachPayments } from './families/payments.ts';
+import { attachPublish } from './families/publish.ts';
 import { attachPresence } from './families/presence.ts';
 import { createPositions } from './families/positions.ts';
 import { attachTrips } from './families/trips.ts';
@@ -83,6 +84,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   attachChat(ctx, { trips, notifications });
   attachBookings(ctx);
   attachLiveEvents(ctx);
+  attachPublish(ctx);
 
   await ctx.open();
 

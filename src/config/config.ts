@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { envSchema, type Env } from './schema.ts';
+import { envSchema, webhookSecret, WEBHOOK_SECRET_ENV, type Env } from './schema.ts';
 
 import type { RateClass } from '../protocol/roles.ts';
 // Trips and dispatch (issue 4): the module's settings type is the config group.
@@ -67,6 +67,8 @@ export interface Config {
   };
   /** Payments and wallet (issue 6). A gateway is undefined when its URL is unset. */
   readonly payments: PaymentsSettings;
+  /** Webhook senders: secret by source name in lower case (WEBHOOK_SECRET_TICKETS → `tickets`). */
+  readonly webhooks: { readonly secrets: Readonly<Record<string, string>> };
   /** Chat (family F). */
   readonly chat: ChatSettings & { readonly typingRate: RateRule };
 }
@@ -109,6 +111,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (parsed.success && parsed.data.PUSH_RETRY_MAX_MS < parsed.data.PUSH_RETRY_BASE_MS) problems.push('PUSH_RETRY_MAX_MS: must not be below PUSH_RETRY_BASE_MS');
   // Payments (issue 6): a gateway URL needs the signing secret.
   if ((raw.PAYMENT_EBS_URL || raw.PAYMENT_CYBERPAY_URL) && !raw.PAYMENT_GATEWAY_SECRET) problems.push('PAYMENT_GATEWAY_SECRET: required with PAYMENT_EBS_URL or PAYMENT_CYBERPAY_URL');
+  // Webhooks: WEBHOOK_SECRET_<SOURCE> names are dynamic, so they are gathered here rather than in the schema.
+  const webhookSecrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const source = WEBHOOK_SECRET_ENV.exec(name)?.[1];
+    if (!source) continue;
+    const secret = webhookSecret.safeParse(value);
+    if (secret.success) webhookSecrets[source.toLowerCase()] = secret.data;
+    else problems.push(`${name}: ${secret.error.issues[0]?.message ?? 'invalid'}`);
+  }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -184,6 +195,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : undefined,
       alerts: { autoExpireMs: e.ALERT_AUTO_EXPIRE_S * 1000, replayLimit: e.ALERT_REPLAY_LIMIT },
     },
+    webhooks: { secrets: webhookSecrets },
     // Payments and wallet (issue 6).
     payments: {
       rates: { platformFeeBp: e.PAYMENT_PLATFORM_FEE_PERCENT, commissionBp: e.PAYMENT_COMMISSION_PERCENT },

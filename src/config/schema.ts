@@ -209,3 +209,12 @@ export const envSchema = z.object({
 });
 
 export type Env = z.output<typeof envSchema>;
+
+/**
+ * WEBHOOK_SECRET_<SOURCE>: the HMAC key of `POST /webhooks/<source>`, one per
+ * sender. The names are not fixed, so the schema above cannot list them;
+ * `loadConfig` gathers every variable matching this, and they are known
+ * variables (never reported as misspellings).
+ */
+export const WEBHOOK_SECRET_ENV = /^WEBHOOK_SECRET_([A-Z0-9_]+)$/;
+export const webhookSecret = z.string().min(16, 'must be at least 16 characters');

@@ -25,6 +25,8 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_EVENT: { status: 404, message: 'Unknown event', howToSolve: 'Check the event name against the event reference.' },
   CONFLICT: { status: 409, message: 'Conflict', howToSolve: 'The request conflicts with stored data (for example an idempotency key reused with another body).' },
   PAYMENT_DECLINED: { status: 402, message: 'Payment declined', howToSolve: 'The payment gateway refused the charge: choose one of `alternativePaymentMethods`.' },
+  IDEMPOTENCY_CONFLICT: { status: 409, message: 'Idempotency key reused', howToSolve: 'An `Idempotency-Key` names one request: reuse it only to retry the same body (24 h); a request still in progress under the key answers this too — retry shortly.' },
+  INVALID_SIGNATURE: { status: 401, message: 'Invalid webhook signature', howToSolve: 'Sign `${t}.${rawBody}` with HMAC-SHA256 and WEBHOOK_SECRET_<SOURCE>; send `Livegate-Signature: t=<unix seconds>,v1=<hex>` within 5 minutes of `t`.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
