@@ -1,6 +1,7 @@
-import { ConfigError, loadConfig, StartupError, type Config } from '../config/index.ts';
+import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { parseCommandArgs, UsageError, type ParsedValues } from './args.ts';
 import { COMMANDS, isCommandName, overview, type CommandName } from './commands.ts';
+import { StartupError } from './startup-error.ts';
 
 /** A refused command line: one line naming the problem and where the help is, exit 2 (no usage dump). */
 function refuse(problem: string, helpCommand: string): number {

@@ -1,10 +1,16 @@
 import type { Config } from '../config/index.ts';
-import { migrate, openDatabase, probePostgres } from '../storage/index.ts';
+import { migrate, openDatabase, probePostgres, type Database } from '../storage/index.ts';
+import { explainStartupFailure } from './preflight.ts';
 
 /** `livegate migrate`: applies pending migrations and exits. */
 export async function migrateOnly(config: Config): Promise<number> {
-  if (config.storage.databaseUrl) await probePostgres(config.storage.databaseUrl);
-  const db = await openDatabase(config.storage);
+  let db: Database;
+  try {
+    if (config.storage.databaseUrl) await probePostgres(config.storage.databaseUrl);
+    db = await openDatabase(config.storage);
+  } catch (err) {
+    throw explainStartupFailure(err, config) ?? err;
+  }
   try {
     const applied = await migrate(db);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');

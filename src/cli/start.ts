@@ -2,45 +2,52 @@ import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { setupWorker } from '@socket.io/sticky';
-import { createApp, type App } from '../app.ts';
-import { signToken } from '../auth/token-signer.ts';
+import type { App } from '../app.ts';
 import { resolveDevSecret } from '../config/dev-secret.ts';
-import type { Config } from '../config/index.ts';
+import { findUnknownEnv, type Config } from '../config/index.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { UsageError, type ParsedValues } from './args.ts';
 import { startPrimary } from './cluster-primary.ts';
-import { portTaken, preflight } from './preflight.ts';
+import { printDevBanner } from './dev-banner.ts';
+import { explainStartupFailure, portTaken, preflight } from './preflight.ts';
 
 /**
  * The process entry: the only place that listens and handles signals.
  * `--workers N` (N > 1) runs a primary that owns the port and N workers.
  */
 export async function start(baseConfig: Config, flags: ParsedValues = {}): Promise<number> {
+  try {
+    return await startOrFail(baseConfig, flags);
+  } catch (err) {
+    throw explainStartupFailure(err, baseConfig) ?? err;
+  }
+}
+
+async function startOrFail(baseConfig: Config, flags: ParsedValues): Promise<number> {
   const workers = flags.workers === undefined ? 1 : Number(flags.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
   if (cluster.isWorker) return startWorker(baseConfig);
   const log = createLogger(baseConfig.log.level, baseConfig.nodeId);
   survivePromiseLeaks(log);
+  // A misspelt variable is otherwise ignored in silence and its default used.
+  for (const { name, known } of findUnknownEnv()) log.warn({ variable: name, known }, `unknown environment variable ${name}: did you mean ${known}?`);
   await preflight(baseConfig);
   const { config, generated, path } = await resolveDevSecret(baseConfig);
   if (workers > 1) {
-    if (!config.storage.databaseUrl) {
-      process.stderr.write('--workers needs DATABASE_URL: PGlite is one process\'s embedded database and cannot be shared by workers\n');
-      return 2;
-    }
-    return startPrimary(config, workers, log, () => banner(config, generated, path, config.http.port));
+    if (!config.storage.databaseUrl) throw new UsageError('--workers needs DATABASE_URL: PGlite is one process\'s embedded database and cannot be shared by workers');
+    return startPrimary(config, workers, log, () => generated ? printDevBanner(config, path, config.http.port) : Promise.resolve());
   }
   if (config.storage.dataDir === 'memory' && !config.storage.databaseUrl) {
     log.warn('DATA_DIR=memory: PGlite keeps everything in memory — ALL DATA IS LOST ON RESTART');
   }
-  const app = await createApp(config, { log });
+  const app = await (await import('../app.ts')).createApp(config, { log });
   // The port was free at the preflight; another process may have taken it since.
   const address = await app.listen().catch((err: unknown) => {
     throw portTaken(config.http.port, config.http.host, err) ?? err;
   });
   releaseStartupGarbage();
   log.info({ port: address.port, storage: app.db.kind, redis: Boolean(config.redisUrl) }, `Livegate listening on port ${address.port}`);
-  await banner(config, generated, path, address.port);
+  if (generated) await printDevBanner(config, path, address.port);
   return untilSignal(app, config, log);
 }
 
@@ -54,7 +61,7 @@ async function startWorker(config: Config): Promise<number> {
   const nodeId = `${config.nodeId}-w${cluster.worker?.id ?? 0}`;
   const log = createLogger(config.log.level, nodeId);
   survivePromiseLeaks(log);
-  const app = await createApp({ ...config, nodeId }, { log, clusterWorker: true });
+  const app = await (await import('../app.ts')).createApp({ ...config, nodeId }, { log, clusterWorker: true });
   setupWorker(app.io as unknown as Parameters<typeof setupWorker>[0]);
   process.off('message', hold);
   for (const [message, handle] of held) process.emit('message', message, handle as never);
@@ -92,26 +99,6 @@ function untilSignal(app: App, config: Config, log: Logger): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-}
-
-async function banner(config: Config, generated: boolean, path: string | undefined, port: number): Promise<void> {
-  if (!generated) return;
-  const base = `http://localhost:${port}`;
-  const token = await signToken(config.auth.jwtSecret!, { sub: 'dev-admin', role: 'admin', name: 'Development Admin', ttl: '12h' });
-  process.stdout.write(
-    [
-      '',
-      '  ************************************************************************',
-      '  * DEVELOPMENT MODE: no JWT_SECRET set, using a generated secret' + (path ? ` (${path})` : ' (in memory)'),
-      '  * Set JWT_SECRET (32+ chars) for anything but local development.',
-      `  * Socket.IO + HTTP API:  ${base}`,
-      `  * API reference:          ${base}/openapi.json`,
-      `  * Admin token (12h):      ${token}`,
-      `  * More tokens:            npx livegate token --sub ID --role passenger`,
-      '  ************************************************************************',
-      '',
-    ].join('\n') + '\n',
-  );
 }
 
 /**

@@ -2,7 +2,9 @@
  * A start-up failure the command line prints as one line, with no stack
  * trace, before exiting 1: a port, a DATA_DIR or a configured server that
  * cannot be used. The message names the problem and what to do about it;
- * URLs in it have their password masked (see redactUrl).
+ * URLs in it have their password masked (see redactUrl). Lower layers throw
+ * their own errors (DataDirInUseError, RedisUnreachableError, …); the CLI
+ * words them (preflight.ts).
  */
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -16,6 +16,11 @@ export async function token(config: Config, flags: ParsedValues): Promise<number
   if (ttl !== undefined && (typeof ttl !== 'string' || !TTL.test(ttl))) {
     throw new UsageError('--ttl takes a positive lifetime such as 90 (seconds), 30s, 15m, 1h or 7d');
   }
+  const { auth, storage } = config;
+  if (!auth.jwtSecret && !auth.publicKeyPem && !auth.jwksUrl && storage.dataDir === 'memory' && !storage.databaseUrl) {
+    // A secret generated here would sign a token that no server accepts: each process generates its own.
+    throw new UsageError('token with DATA_DIR=memory needs JWT_SECRET: a generated development secret lives only in the server process (set JWT_SECRET for both)');
+  }
   const resolved = await resolveDevSecret(config);
   if (!resolved.config.auth.jwtSecret) {
     process.stderr.write('livegate: token signs with JWT_SECRET; none is configured (asymmetric keys are verified, not signed, here)\n');

@@ -1,2 +1,3 @@
 export { loadConfig, withJwtSecret, ConfigError, type Config, type RateClass, type RateRule } from './config.ts';
-export { StartupError, redactUrl, connectFailureReason } from './startup-error.ts';
+export { findUnknownEnv, type UnknownEnv } from './unknown-env.ts';
+export { DEFAULT_DATA_DIR } from './schema.ts';

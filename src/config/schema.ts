@@ -15,6 +15,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Where PGlite and the generated development secret live when DATA_DIR is unset. */
+export const DEFAULT_DATA_DIR = './data';
+
 /** Decimal digits only: Number() would also take " " (0), "1e3" and "0x10". */
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
@@ -24,6 +27,21 @@ const percentBp = z.string().trim().regex(/^\d{1,2}(\.\d{1,2})?$|^100$/, 'expect
   .transform((s) => { const [w = '0', f = ''] = s.split('.'); return Number(w) * 100 + Number(f.padEnd(2, '0')); });
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/**
+ * An Origin header as browsers send it: scheme://host[:port], with no path (not
+ * even "/"), query, fragment or credentials. Anything else never equals a
+ * request's Origin, so the app would refuse every browser without a word.
+ */
+const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/(\[[\da-f:.]+\]|[^\s/?#@:[\]]+)(:\d{1,5})?$/i;
+const originList = csv.superRefine((origins, ctx) => {
+  for (const origin of origins) {
+    if (origin !== '*' && !ORIGIN.test(origin)) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(origin)} is not an origin: expected scheme://host[:port] with no path or trailing slash, such as http://localhost:3000 (or * alone)` });
+    }
+  }
+  if (origins.includes('*') && origins.length > 1) ctx.addIssue({ code: 'custom', message: '* allows every origin: set it alone, not in a list' });
+});
 
 // --- Chat: CHAT_ENCRYPTION_KEY, "keyId:base64[,keyId:base64…]", each key 32 bytes. ---
 const chatKeys = csv.transform((entries, ctx) => {
@@ -84,7 +102,7 @@ export const envSchema = z.object({
 
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
-  DATA_DIR: z.string().min(1).default('./data'),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   /** Socket.IO adapter across nodes when REDIS_URL is set (docs/scaling.md). */
   REDIS_ADAPTER: z.enum(['pubsub', 'streams']).default('pubsub'),
@@ -92,7 +110,7 @@ export const envSchema = z.object({
   PRESENCE_HEARTBEAT_MS: int(100, 600_000).default(5_000),
   PRESENCE_TTL_MS: int(300, 3_600_000).default(15_000),
 
-  CORS_ORIGINS: csv.default(['http://localhost:3000']),
+  CORS_ORIGINS: originList.default(['http://localhost:3000']),
   TRUST_PROXY: bool.default(false),
   MAX_CONNECTIONS_PER_USER: int(1, 1000).default(5),
   CONNECT_ATTEMPTS_PER_IP_PER_MIN: int(0, 1_000_000).default(10),

@@ -1,7 +1,6 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StartupError } from '../config/index.ts';
 
 export const LOCK_FILE = 'livegate.lock';
 
@@ -27,9 +26,15 @@ async function readPid(path: string): Promise<number | undefined> {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-function inUse(dataDir: string, pid: number): StartupError {
-  return new StartupError(`DATA_DIR ${dataDir} is in use by another Livegate process (pid ${pid}); stop it, or give this one its own DATA_DIR (or DATABASE_URL)`);
+/** Another live process holds the directory. */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(`DATA_DIR ${dataDir} is in use by another Livegate process (pid ${pid})`);
+    this.name = 'DataDirInUseError';
+  }
 }
+
+const inUse = (dataDir: string, pid: number) => new DataDirInUseError(dataDir, pid);
 
 /**
  * PGlite is one process's database: two processes opening the same

@@ -2,7 +2,8 @@ import type { Database } from './database.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
-export { probePostgres } from './postgres.ts';
+export { DatabaseUnreachableError, probePostgres } from './postgres.ts';
+export { DataDirInUseError } from './data-dir-lock.ts';
 
 export type { Database, Queryable, QueryResult } from './database.ts';
 export { migrate } from './migrate.ts';

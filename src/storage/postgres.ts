@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { connectFailureReason, redactUrl, StartupError } from '../config/index.ts';
 import { UnavailableError } from '../core/errors.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
@@ -15,10 +14,19 @@ function rethrow(err: unknown): never {
   throw err;
 }
 
+/** PostgreSQL could not be reached at start-up; `cause` is the connection error. */
+export class DatabaseUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`cannot reach PostgreSQL: ${(cause as Error | null)?.message ?? String(cause)}`, { cause });
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
 /**
  * Connects once, runs `SELECT 1` and disconnects, within `timeoutMs`: the
- * start-up check that turns an unreachable DATABASE_URL into a one-line
- * StartupError (password masked) instead of a stack trace from the first query.
+ * start-up check that reports an unreachable DATABASE_URL
+ * (DatabaseUnreachableError) before anything else is opened, instead of a
+ * stack trace from the first query.
  */
 export async function probePostgres(url: string, timeoutMs = 3_000): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
@@ -27,7 +35,7 @@ export async function probePostgres(url: string, timeoutMs = 3_000): Promise<voi
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    throw new StartupError(`cannot reach PostgreSQL at ${redactUrl(url)} (${connectFailureReason(err)}); check DATABASE_URL and that PostgreSQL is running`, { cause: err });
+    throw new DatabaseUnreachableError(err);
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -139,6 +139,25 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins, ['*']);
   });
 
+  test('CORS_ORIGINS takes origins as browsers send them: scheme://host[:port], IPv6 hosts too', () => {
+    const origins = ['http://localhost:3000', 'https://app.example.com', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'capacitor://localhost'];
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: origins.join(',') }).http.corsOrigins, origins);
+  });
+
+  for (const value of ['http://localhost:3000/', 'localhost:3000', 'https://app.example.com/app', 'https://a.test?x=1', 'https://a.test#top', 'http://user@a.test', '*.example.com', 'https://a.test:port']) {
+    test(`CORS_ORIGINS entry ${JSON.stringify(value)} is not an origin: listed with the other problems`, () => {
+      const problems = problemsOf({ CORS_ORIGINS: `https://ok.test,${value}`, PORT: 'abc' });
+      assert.equal(problems.length, 2, problems.join('\n'));
+      const cors = problems.find((p) => p.startsWith('CORS_ORIGINS:'));
+      assert.ok(cors?.includes(JSON.stringify(value)), `names the entry: ${cors}`);
+      assert.ok(problems.some((p) => p.startsWith('PORT:')));
+    });
+  }
+
+  test('CORS_ORIGINS "*" stands alone', () => {
+    assert.ok(problemsOf({ CORS_ORIGINS: '*,https://a.test' }).some((p) => p.startsWith('CORS_ORIGINS:') && p.includes('*')));
+  });
+
   test('booleans accept true/false/1/0/yes/no only', () => {
     assert.equal(loadConfig({ ALLOW_ANONYMOUS: 'true' }).auth.allowAnonymous, true);
     assert.equal(loadConfig({ ALLOW_ANONYMOUS: '0' }).auth.allowAnonymous, false);

@@ -1,5 +1,4 @@
 import { createClient, type RedisClientType } from 'redis';
-import { connectFailureReason, redactUrl, StartupError } from '../../config/index.ts';
 import type { Logger } from '../../core/logger.ts';
 
 export type RedisClient = RedisClientType;
@@ -11,19 +10,22 @@ export interface RedisClientOptions {
   maxBackoffMs?: number;
   /** Commands sent but not yet answered; beyond this, commands fail at once. */
   maxPendingCommands?: number;
-  /** The first connection gives up (a StartupError) after this long; once connected, reconnects never do. */
+  /** The first connection gives up (RedisUnreachableError) after this long; once connected, reconnects never do. */
   startupTimeoutMs?: number;
 }
 
-/** The one-line start-up error for a Redis that cannot be reached; the password is masked. */
-function unreachable(url: string, cause: unknown): StartupError {
-  return new StartupError(`cannot reach Redis at ${redactUrl(url)} (${connectFailureReason(cause)}); check REDIS_URL and that Redis is running`, { cause });
+/** Redis could not be reached at start-up; `cause` is the connection error. */
+export class RedisUnreachableError extends Error {
+  constructor(readonly url: string, cause: unknown) {
+    super(`cannot reach Redis at ${redactUrl(url)}: ${(cause as Error | null)?.message ?? String(cause)}`, { cause });
+    this.name = 'RedisUnreachableError';
+  }
 }
 
 /**
  * Connects once, PINGs and disconnects, within `timeoutMs`: the start-up
- * check that turns an unreachable REDIS_URL into a StartupError at once,
- * before anything else is opened.
+ * check that reports an unreachable REDIS_URL (RedisUnreachableError) at
+ * once, before anything else is opened.
  */
 export async function probeRedis(url: string, timeoutMs = 3_000): Promise<void> {
   const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
@@ -36,7 +38,7 @@ export async function probeRedis(url: string, timeoutMs = 3_000): Promise<void> 
   try {
     await Promise.race([client.connect().then(() => client.ping()), deadline]);
   } catch (err) {
-    throw unreachable(url, err);
+    throw new RedisUnreachableError(url, err);
   } finally {
     clearTimeout(timer);
     // destroy() throws on a client that never opened.
@@ -66,7 +68,7 @@ export function reconnectDelay(retries: number, maxMs = 5_000): number {
  *   once per outage (then at debug) and never crashes the process.
  *
  * Resolves once connected. While Redis is unreachable at boot it retries for
- * `startupTimeoutMs` (10 s), then rejects with a StartupError: a gateway
+ * `startupTimeoutMs` (10 s), then rejects with RedisUnreachableError: a gateway
  * must not sit silently half-started.
  */
 export async function createRedisClient(url: string, log: Logger, opts: RedisClientOptions = {}): Promise<RedisClient> {
@@ -83,7 +85,7 @@ export async function createRedisClient(url: string, log: Logger, opts: RedisCli
       connectTimeout: 5_000,
       socketTimeout: 15_000,
       // Returning an error ends the retries and rejects connect() with it.
-      reconnectStrategy: (retries, cause) => (!connectedOnce && Date.now() - startedAt >= startupTimeoutMs ? unreachable(url, cause) : reconnectDelay(retries, opts.maxBackoffMs)),
+      reconnectStrategy: (retries, cause) => (!connectedOnce && Date.now() - startedAt >= startupTimeoutMs ? new RedisUnreachableError(url, cause) : reconnectDelay(retries, opts.maxBackoffMs)),
     },
   });
   let down = false;
@@ -100,12 +102,61 @@ export async function createRedisClient(url: string, log: Logger, opts: RedisCli
   await client.connect().catch((err: unknown) => {
     // node-redis wraps the strategy's error in a ReconnectStrategyError.
     const original = (err as { originalError?: unknown } | null)?.originalError;
-    throw original instanceof StartupError ? original : err;
+    throw original instanceof RedisUnreachableError ? original : err;
   });
+  boundClose(client, (opts.maxBackoffMs ?? 5_000) + 1_000);
   return client;
 }
 
 /** For health checks: connected and past the handshake, so commands are being sent. */
 export function isRedisReady(client: RedisClient): boolean {
   return client.isReady;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(unparsable url)';
+  }
+}
+
+/** How long close() waits for the answers to commands already sent before it drops them. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * node-redis's close() waits for the answer to every queued command but stops
+ * reconnecting, and pub/sub commands and MULTI are queued even with the
+ * offline queue disabled. A node shut down while its client was reconnecting
+ * (just after a Redis outage: the adapter's SUNSUBSCRIBE at io.close()) so
+ * waited for ever. Closing therefore first lets a reconnect in progress end
+ * (ready: the queue is sent; failed: the queue is rejected), then waits for
+ * answers only boundedly. Not destroy() at once: the adapter does not handle
+ * the rejection of its SUNSUBSCRIBE, which would crash the process.
+ */
+function boundClose(client: RedisClient, reconnectWaitMs: number): void {
+  const close = client.close.bind(client);
+  const settled = (ms: number) => new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done).off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done).once('error', done);
+  });
+  client.close = async () => {
+    if (client.isOpen && !client.isReady) await settled(reconnectWaitMs);
+    const closed = close();
+    const outcome = await Promise.race([closed.then(() => 'closed' as const), settled(CLOSE_GRACE_MS).then(() => 'late' as const)]);
+    if (outcome === 'late' && !client.isReady) {
+      try {
+        client.destroy();
+      } catch {
+        /* close() has begun, so destroy() throws once it has rejected the queue; the socket ends by its own timeout */
+      }
+    }
+  };
 }
