@@ -21,7 +21,7 @@ export type RateRule = { points: number; durationS: number } | null;
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly nodeId: string;
-  readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[]; readonly trustProxy: boolean };
+  readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[]; readonly trustProxy: readonly string[]; readonly metricsPublic: boolean };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
   readonly auth: {
     /** HS256 secret; undefined only until the CLI resolves a development secret. */
@@ -39,6 +39,7 @@ export interface Config {
   readonly limits: {
     readonly maxConnectionsPerUser: number;
     readonly connectAttemptsPerIpPerMin: number;
+    readonly authFailuresPerIpPerMin: number;
     readonly maxPayloadBytes: number;
     readonly rates: Readonly<Record<RateClass, RateRule>>;
   };
@@ -126,7 +127,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return deepFreeze({
     env: e.NODE_ENV,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
-    http: { port: e.PORT, host: e.HOST, corsOrigins: e.CORS_ORIGINS, trustProxy: e.TRUST_PROXY },
+    http: { port: e.PORT, host: e.HOST, corsOrigins: e.CORS_ORIGINS, trustProxy: e.TRUST_PROXY, metricsPublic: e.METRICS_PUBLIC },
     log: { level: e.LOG_LEVEL },
     auth: {
       jwtSecret: e.JWT_SECRET,
@@ -143,6 +144,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     limits: {
       maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
       connectAttemptsPerIpPerMin: e.CONNECT_ATTEMPTS_PER_IP_PER_MIN,
+      authFailuresPerIpPerMin: e.AUTH_FAILURES_PER_IP_PER_MIN,
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
       rates: { default: e.RATE_LIMIT_DEFAULT, location: e.RATE_LIMIT_LOCATION, chat: e.RATE_LIMIT_CHAT, auth: e.RATE_LIMIT_AUTH },
     },

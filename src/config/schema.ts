@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** "points/seconds", e.g. "60/10" = 60 events per 10 seconds. "0" turns the class off. */
@@ -57,6 +58,31 @@ const chatKeys = csv.transform((entries, ctx) => {
   return keys;
 });
 
+/** "10.0.0.7", "10.0.0.0/8", "::1", "fd00::/8". */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY: the proxies whose X-Forwarded-For is believed, as addresses and
+ * CIDRs. `true` means loopback only (a proxy on the same machine), never
+ * "everyone": trusting every peer would let any client pick its own address
+ * (and `1` is not a hop count here: hop counts trust whatever peer is next).
+ */
+const proxyList = z.string().trim().transform((s, ctx) => {
+  // The boolean spellings TRUST_PROXY used to take.
+  if (['false', 'no', '0'].includes(s)) return [];
+  if (['true', 'yes', '1'].includes(s)) return ['127.0.0.0/8', '::1'];
+  const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const entry of entries.filter((e) => !isAddressOrCidr(e))) {
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR (expected e.g. "127.0.0.1,10.0.0.0/8,fd00::/8", or true = loopback)` });
+  }
+  return entries;
+});
+
 // --- Trips and dispatch (issue 4): decimals, tariffs, radius lists. ---
 const decimal = (min: number, max: number) =>
   z.string().trim().regex(/^\d+(\.\d+)?$/, 'expected a decimal number such as 1.3').transform(Number).pipe(z.number().min(min).max(max));
@@ -111,9 +137,15 @@ export const envSchema = z.object({
   PRESENCE_TTL_MS: int(300, 3_600_000).default(15_000),
 
   CORS_ORIGINS: originList.default(['http://localhost:3000']),
-  TRUST_PROXY: bool.default(false),
+  /** Proxy addresses/CIDRs whose X-Forwarded-For is believed (`true` = loopback); unset = none. */
+  TRUST_PROXY: proxyList.default([]),
   MAX_CONNECTIONS_PER_USER: int(1, 1000).default(5),
-  CONNECT_ATTEMPTS_PER_IP_PER_MIN: int(0, 1_000_000).default(10),
+  /** Failed handshakes (bad or expired tokens) per address per minute before the address is refused (0 = off). */
+  AUTH_FAILURES_PER_IP_PER_MIN: int(0, 1_000_000).default(30),
+  /** All handshakes per address per minute (0 = off: carrier NAT puts thousands of riders behind one address). */
+  CONNECT_ATTEMPTS_PER_IP_PER_MIN: int(0, 1_000_000).default(0),
+  /** GET /metrics without a token (otherwise only from loopback, or with an admin/service token). */
+  METRICS_PUBLIC: bool.default(false),
   MAX_PAYLOAD_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
   RATE_LIMIT_DEFAULT: rateSpec.prefault('60/10'),
   RATE_LIMIT_LOCATION: rateSpec.prefault('50/10'),

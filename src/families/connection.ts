@@ -7,7 +7,7 @@ import type { FamilyContext } from './context.ts';
 export function attachConnection(ctx: FamilyContext): void {
   const { config, delivery, clock, http, db } = ctx;
   ctx.handle(connectionHandlers({ ...ctx.identity, sessions: ctx.sessions }));
-  registerHealthRoutes(http, { metrics: ctx.metrics, isDraining: ctx.isDraining, checks: { database: () => db.ping() }, optionalChecks: ctx.optionalChecks, guard: ctx.guards.staff });
+  registerHealthRoutes(http, { metrics: ctx.metrics, isDraining: ctx.isDraining, checks: { database: () => db.ping() }, optionalChecks: ctx.optionalChecks, guard: ctx.guards.staff, metricsPublic: config.http.metricsPublic });
   registerConnectionRoutes(http, { registry: ctx.registry, delivery, guard: ctx.guards.staff });
 
   let heartbeat: NodeJS.Timeout | undefined;

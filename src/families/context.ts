@@ -12,11 +12,12 @@ import { Metrics } from '../observability/metrics.ts';
 import { INBOUND, RATE_CLASSES, type RateClass } from '../protocol/index.ts';
 import { Delivery } from '../realtime/delivery.ts';
 import { EventRouter, type HandlerMap } from '../realtime/event-router.ts';
-import { connectError, createHandshakeAuth, type IdentityDeps } from '../realtime/handshake-auth.ts';
+import { attachAdminNamespace } from '../realtime/admin-namespace.ts';
+import { createHandshakeAuth, type IdentityDeps } from '../realtime/handshake-auth.ts';
 import { createIoServer } from '../realtime/io-server.ts';
 import { profileInvalidation } from '../realtime/profile-invalidation.ts';
 import { createRedisAdapter } from '../realtime/redis-adapter.ts';
-import { createRequestGuard } from '../realtime/request-guard.ts';
+import { createHandshakeLimits, createRequestGuard } from '../realtime/request-guard.ts';
 import { Sessions, type SessionHook } from '../realtime/sessions.ts';
 import { DEFAULT_SLOW_CLIENT_LIMITS, SlowClients } from '../realtime/slow-clients.ts';
 import type { LivegateServer } from '../realtime/types.ts';
@@ -107,6 +108,9 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
   const connectLimiter = config.limits.connectAttemptsPerIpPerMin > 0
     ? limiterFactory.create('connect', { points: config.limits.connectAttemptsPerIpPerMin, durationS: 60 })
     : unlimited;
+  const authFailureLimiter = config.limits.authFailuresPerIpPerMin > 0
+    ? limiterFactory.create('auth-failures', { points: config.limits.authFailuresPerIpPerMin, durationS: 60 })
+    : unlimited;
 
   const userEvents = new DomainEvents<UsersEvents>(log);
   const users = new UsersService(new UsersRepository(db), userEvents, clock, config.profileCacheTtlMs);
@@ -117,7 +121,8 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
   const { io, stash } = createIoServer(http.server, {
     corsOrigins: config.http.corsOrigins,
     maxPayloadBytes: config.limits.maxPayloadBytes,
-    allowRequest: createRequestGuard({ corsOrigins: config.http.corsOrigins, trustProxy: config.http.trustProxy, connectLimiter, isDraining: () => draining, log }),
+    trustProxy: config.http.trustProxy,
+    allowRequest: createRequestGuard({ corsOrigins: config.http.corsOrigins, trustProxy: config.http.trustProxy, isDraining: () => draining, log }),
   });
   if (adapter) io.adapter(adapter.adapter);
   else if (deps.clusterWorker) io.adapter(createClusterAdapter());
@@ -144,15 +149,13 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
   lifecycle.add({ name: 'sessions', stop: () => { sessions.stop(); slowClients.stop(); } });
 
   const handlers: Partial<HandlerMap> = {};
-  io.use(createHandshakeAuth({ ...identity, stash, allowAnonymous: config.auth.allowAnonymous, log }));
-  const admin = io.of('/admin');
-  admin.use(createHandshakeAuth({ ...identity, stash, allowAnonymous: false, log }));
-  admin.use((socket, next) => next(socket.data.role === 'admin' ? undefined : connectError('FORBIDDEN', 'Admins only')));
+  const limits = createHandshakeLimits({ connectAttempts: connectLimiter, authFailures: authFailureLimiter, now: () => clock.now(), log });
+  io.use(createHandshakeAuth({ ...identity, stash, allowAnonymous: config.auth.allowAnonymous, limits, log }));
 
   return {
     config, log, clock, metrics, db, shared, registry,
     optionalChecks: adapter ? { redis: async () => (await shared.checks.redis?.()) === true && adapter.isReady() } : shared.checks, http, io, delivery, sessions, slowClients, crossNode, users, userEvents, identity, lifecycle,
-    guards: { staff: requireRole(identity.verifier), anyone: requireRole(identity.verifier, ['admin', 'service', 'passenger', 'driver', 'user']) },
+    guards: { staff: requireRole(identity), anyone: requireRole(identity, ['admin', 'service', 'passenger', 'driver', 'user']) },
     profiles: { changed, onChanged: (fn) => void profileListeners.push(fn) },
     handle(more) {
       for (const event of Object.keys(more)) if (Object.hasOwn(handlers, event)) throw new Error(`Two handlers for ${event}`);
@@ -165,6 +168,7 @@ export async function createContext(config: Config, deps: AppDeps = {}): Promise
         router.attach(socket);
         sessions.open(socket);
       });
+      attachAdminNamespace(io, { ...identity, stash, limits, sessions, router, metrics, log });
       await http.ready();
       // Stopped first: no new input while the families flush.
       lifecycle.add({

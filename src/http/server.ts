@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { proxyTrust } from '../core/client-address.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createErrorHandler } from './errors.ts';
@@ -10,7 +11,8 @@ export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpress
 export interface HttpOptions {
   log: Logger;
   metrics: Metrics;
-  trustProxy: boolean;
+  /** TRUST_PROXY: addresses and CIDRs of the proxies whose X-Forwarded-For is believed. */
+  trustProxy: readonly string[];
   bodyLimit: number;
 }
 
@@ -21,7 +23,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<HttpApp> {
     loggerInstance: opts.log,
     // Per-request lines would dominate the log under load; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: opts.trustProxy,
+    // `request.ip` walks X-Forwarded-For from the right while the hop is a trusted proxy, as sockets do (core/client-address.ts).
+    trustProxy: opts.trustProxy.length ? proxyTrust(opts.trustProxy) : false,
     bodyLimit: opts.bodyLimit,
     return503OnClosing: true,
     // Ids may be 128 characters (protocol `id`); Fastify's default of 100 would answer 414 before the schema runs.

@@ -105,4 +105,6 @@ export interface SocketData {
   /** Token expiry, epoch ms; 0 for anonymous sockets. */
   expiresAt: number;
   connectedAt: string;
+  /** The client's address (X-Forwarded-For only from a TRUST_PROXY proxy): the rate-limit key of anonymous sockets. */
+  address: string;
 }

@@ -2,8 +2,8 @@ import { ExpiryWheel } from '../auth/expiry-wheel.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { SocketData } from '../protocol/index.ts';
 import type { ConnectionRegistry } from '../state/connection-registry.ts';
+import type { SocketIdentity } from './handshake-auth.ts';
 import { rooms, type LivegateServer, type LivegateSocket } from './types.ts';
 
 /** Runs when a socket becomes authenticated (notification counts, pending alerts, booking rooms, …). */
@@ -24,15 +24,17 @@ export interface SessionDeps {
 
 /**
  * The life of a connection: automatic rooms, the connection registry, the
- * per-user cap, token expiry and the `authenticated` answer.
+ * per-user cap, token expiry and the `authenticated` answer. Sockets of other
+ * namespaces (`/admin`) are followed for expiry and suspension only.
  */
 export class Sessions {
-  private readonly expiry: ExpiryWheel<string>;
+  /** Keyed by socket, not id: sockets of every namespace share the wheel. */
+  private readonly expiry: ExpiryWheel<LivegateSocket>;
   private readonly hooks: SessionHook[] = [];
   private readonly presence: PresenceListener[] = [];
 
   constructor(private readonly deps: SessionDeps) {
-    this.expiry = new ExpiryWheel(deps.clock, (socketId) => this.expire(socketId));
+    this.expiry = new ExpiryWheel(deps.clock, (socket) => this.expire(socket));
     this.expiry.start();
   }
 
@@ -52,13 +54,25 @@ export class Sessions {
     if (socket.data.role !== 'anonymous') void this.authenticate(socket, socket.data);
   }
 
+  /**
+   * A socket of another namespace (`/admin`) that passed its handshake: in its
+   * namespace's `user:{id}` room, so a suspension disconnects it on every node
+   * (delivery.ts), and cut off at `exp` unless refreshed. Not a connection of
+   * its own: no registry entry, cap, hooks or `authenticated`.
+   */
+  follow(socket: LivegateSocket): void {
+    socket.join(rooms.user(socket.data.userId));
+    this.expiry.track(socket, socket.data.expiresAt);
+    socket.on('disconnect', () => this.expiry.untrack(socket));
+  }
+
   /** Makes `socket` the user's: rooms, registry, cap, expiry, `authenticated`. */
-  async authenticate(socket: LivegateSocket, identity: Omit<SocketData, 'connectedAt'>): Promise<void> {
+  async authenticate(socket: LivegateSocket, identity: SocketIdentity): Promise<void> {
     const { io, registry, nodeId, log } = this.deps;
-    socket.data = { ...identity, connectedAt: socket.data.connectedAt };
+    socket.data = { ...identity, connectedAt: socket.data.connectedAt, address: socket.data.address };
     const { userId, role } = identity;
     socket.join([rooms.user(userId), ...(role === 'driver' ? [rooms.drivers] : role === 'admin' ? [rooms.admins] : [])]);
-    this.expiry.track(socket.id, identity.expiresAt);
+    this.expiry.track(socket, identity.expiresAt);
     socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
     socket.emit('authenticated', { userId, role, connectionId: socket.id });
     this.deps.metrics.eventSent('authenticated');
@@ -81,12 +95,12 @@ export class Sessions {
   /** A later token for the same user moves the deadline. */
   refresh(socket: LivegateSocket, expiresAt: number): void {
     socket.data.expiresAt = expiresAt;
-    this.expiry.track(socket.id, expiresAt);
+    this.expiry.track(socket, expiresAt);
   }
 
   private close(socket: LivegateSocket): void {
     this.deps.metrics.connectionClosed();
-    this.expiry.untrack(socket.id);
+    this.expiry.untrack(socket);
     if (socket.data.role === 'anonymous') return;
     this.deps.registry
       .remove({ socketId: socket.id, userId: socket.data.userId })
@@ -104,9 +118,8 @@ export class Sessions {
     }
   }
 
-  private expire(socketId: string): void {
-    const socket = this.deps.io.sockets.sockets.get(socketId);
-    if (!socket) return;
+  private expire(socket: LivegateSocket): void {
+    if (!socket.connected) return;
     socket.emit('auth_error', { code: 'TOKEN_EXPIRED', message: 'Token expired' });
     this.deps.metrics.eventSent('auth_error');
     socket.disconnect(true);

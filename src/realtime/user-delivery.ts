@@ -8,7 +8,8 @@ import { rooms } from './types.ts';
 
 /**
  * Turns users-module events into emits. A status change reaches the user
- * first; a suspension then disconnects every socket of the user.
+ * first; a suspension then disconnects every socket of the user, on every
+ * node, in `/` and `/admin` (delivery.ts `disconnect`).
  */
 export function deliverUserEvents(events: DomainEvents<UsersEvents>, delivery: Delivery): void {
   events.on('user.status_changed', ({ userId, status, reason, at }) => {

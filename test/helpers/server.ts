@@ -23,7 +23,8 @@ export interface TestServer {
 export async function startServer(env: Record<string, string> = {}, deps: AppDeps = {}): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory', JWT_SECRET: TEST_SECRET, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', HEARTBEAT_INTERVAL_MS: '0', SHUTDOWN_DRAIN_MS: '500', RATE_LIMIT_DEFAULT: '1000/1',
+    // Every test connects from 127.0.0.1, and the auth matrix fails many handshakes on purpose.
+    CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', AUTH_FAILURES_PER_IP_PER_MIN: '0', HEARTBEAT_INTERVAL_MS: '0', SHUTDOWN_DRAIN_MS: '500', RATE_LIMIT_DEFAULT: '1000/1',
     ...env,
   });
   const app = await createApp(config, deps);

@@ -30,12 +30,14 @@ describe('HTTP API: health and metrics', () => {
 
   test('/api/health, /api/metrics and /metrics need an admin or service token', async () => {
     const passenger = await server.token('p-health', 'passenger');
+    // Forwarded: not a scrape from this machine, which /metrics would let through (metrics-access.test.ts).
+    const headers = { 'x-forwarded-for': '203.0.113.9' };
     for (const path of ['/api/health', '/api/metrics', '/metrics']) {
-      const anonymous = await server.api(path, { token: null });
+      const anonymous = await server.api(path, { token: null, headers });
       assert.equal(anonymous.status, 401, path);
       assert.equal(anonymous.body.error.code, 'AUTH_FAILED', path);
-      assert.equal((await server.api(path, { token: passenger })).status, 403, path);
-      assert.equal((await server.api(path, { token: await server.token('svc-health', 'service') })).status, 200, path);
+      assert.equal((await server.api(path, { token: passenger, headers })).status, 403, path);
+      assert.equal((await server.api(path, { token: await server.token('svc-health', 'service'), headers })).status, 200, path);
     }
   });
 

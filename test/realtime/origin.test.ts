@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { pino } from 'pino';
 import { connect, connectError } from '../helpers/client.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 describe('Origin allowlist on both transports', () => {
   let server: TestServer;
-  before(async () => (server = await startServer({ CORS_ORIGINS: 'https://app.example,http://localhost:3000' })));
+  const warnings: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });
+  before(async () => (server = await startServer({ CORS_ORIGINS: 'https://app.example,http://localhost:3000' }, { log })));
   after(() => server.close());
 
   for (const transport of ['websocket', 'polling'] as const) {
@@ -28,6 +31,9 @@ describe('Origin allowlist on both transports', () => {
     const path = '/socket.io/?EIO=4&transport=polling';
     const foreign = await fetch(server.url + path, { headers: { origin: 'https://evil.example' } });
     assert.equal(foreign.status, 403);
+    // Engine.IO's own error shape (4 = forbidden), with the reason.
+    assert.deepEqual(await foreign.json(), { code: 4, message: 'Origin not allowed (CORS_ORIGINS)' });
+    assert.ok(warnings.some((w) => w.origin === 'https://evil.example' && w.address === '127.0.0.1' && /origin/i.test(String(w.msg))), 'a warn line names the origin and address');
     const allowed = await fetch(server.url + path, { headers: { origin: 'https://app.example' } });
     assert.equal(allowed.status, 200);
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');

@@ -1,4 +1,6 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isLoopback } from '../../core/client-address.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { HttpApp } from '../server.ts';
 import type { requireRole } from '../auth.ts';
@@ -11,6 +13,17 @@ export interface HealthDeps {
   /** Dependencies whose loss degrades the node but leaves it serving (Redis): down → /api/health "degraded". */
   optionalChecks?: Record<string, () => Promise<boolean>>;
   guard: ReturnType<typeof requireRole>;
+  /** METRICS_PUBLIC: /metrics needs no token. */
+  metricsPublic?: boolean;
+}
+
+/**
+ * A scrape from this machine: the socket's own peer is loopback and nothing
+ * was forwarded. A proxy on the same machine forwarding outside traffic adds
+ * X-Forwarded-For, and that request needs a token like any other.
+ */
+function isLocalScrape(req: FastifyRequest): boolean {
+  return isLoopback(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
 }
 
 async function runChecks(checks: HealthDeps['checks']): Promise<Record<string, 'up' | 'down'>> {
@@ -55,7 +68,11 @@ export function registerHealthRoutes(app: HttpApp, deps: HealthDeps): void {
 
   app.get('/api/metrics', { preHandler: deps.guard, schema: { tags: ['health'], summary: 'Seed 004 metrics snapshot' } }, async () => deps.metrics.snapshot());
 
-  app.get('/metrics', { preHandler: deps.guard, schema: { tags: ['health'], summary: 'Prometheus text format', hide: false } }, async (_req, reply) => {
+  const metricsGuard = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (deps.metricsPublic || isLocalScrape(req)) return;
+    await deps.guard(req, reply);
+  };
+  app.get('/metrics', { preHandler: metricsGuard, schema: { tags: ['health'], summary: 'Prometheus text format: public with METRICS_PUBLIC=true or from loopback, else an admin or service token', hide: false } }, async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
