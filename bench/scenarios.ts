@@ -63,6 +63,11 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 120, full: 300 },
   },
   {
+    name: 'publish', script: 'bench/scenarios/publish.ts', optional: true,
+    description: 'POST /api/publish (single and batched) to 10,000 sockets in one event room: deliveries/s, per core and end-to-end p99 vs bare Socket.IO io.to(room).emit (goals ≥ 0.8× bare, batch ≥ 50k deliveries/s/core)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 120, full: 300 },
+  },
+  {
     name: 'notifications', script: 'bench/notifications.ts', optional: true,
     description: 'notification delivery latency, bulk fan-out and push-relay throughput',
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 90 },
