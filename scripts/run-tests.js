@@ -20,7 +20,10 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-timeout=180000', ...files],
+  // --test-force-exit: a file whose tests have all finished exits even if a failed test left a handle open
+  // (a server that would not shut down), instead of sitting out the 180 s timeout. Servers the helpers started
+  // outside the process are stopped on that exit (test/helpers/server-registry.ts).
+  ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-timeout=180000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

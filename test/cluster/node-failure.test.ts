@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { spawnGateway, type SpawnedServer } from '../../bench/lib/spawn-server.ts';
 import { signToken } from '../../src/auth/token-signer.ts';
 import type { Client } from '../helpers/client.ts';
 import { freshDatabase } from '../helpers/cluster.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, within } from '../helpers/eventually.ts';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/process.ts';
 import { startRedis, type RedisServer } from '../helpers/redis.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
@@ -14,7 +14,7 @@ const TTL_MS = 2000;
 
 describe('kill -9 of one node behind a load balancer', () => {
   let redis: RedisServer | null = null;
-  const nodes: SpawnedServer[] = [];
+  const nodes: GatewayProcess[] = [];
   let proxy: TcpProxy | undefined;
   const clients: Client[] = [];
   before(async () => {
@@ -23,7 +23,7 @@ describe('kill -9 of one node behind a load balancer', () => {
     if (!redis || !databaseUrl) return;
     const env = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, PRESENCE_HEARTBEAT_MS: '500', PRESENCE_TTL_MS: String(TTL_MS), SHUTDOWN_DRAIN_MS: '500' };
     // One at a time: the first migrates, the others find the schema in place.
-    for (let i = 1; i <= 3; i++) nodes.push(await spawnGateway({ ...env, NODE_ID: `proc-${i}` }));
+    for (let i = 1; i <= 3; i++) nodes.push(await startGatewayProcess({ ...env, NODE_ID: `proc-${i}` }));
     proxy = await startTcpProxy(nodes.map((n) => n.port));
   });
   after(async () => {
@@ -42,10 +42,10 @@ describe('kill -9 of one node behind a load balancer', () => {
         auth: { token: await signToken(SECRET, { sub: `nf-${i}`, role: 'passenger' }) },
       });
       clients.push(socket);
-      await new Promise((r) => socket.once('authenticated', r));
+      await within(new Promise((r) => socket.once('authenticated', r)), 10_000, `client nf-${i} to authenticate through the balancer`);
     }
-    const list = async (node: SpawnedServer) => {
-      const res = await fetch(`${node.url}/api/connections`, { headers: { authorization: `Bearer ${admin}` } });
+    const list = async (node: GatewayProcess) => {
+      const res = await fetch(`${node.url}/api/connections`, { headers: { authorization: `Bearer ${admin}` }, signal: AbortSignal.timeout(5_000) });
       return ((await res.json()) as { connections: Array<{ socketId: string; nodeId: string }> }).connections;
     };
     const before = await eventually(async () => {
@@ -60,8 +60,8 @@ describe('kill -9 of one node behind a load balancer', () => {
 
     const killedAt = Date.now();
     const reconnected = onVictim.map((c) => new Promise<number>((r) => c.once('authenticated', () => r(Date.now() - killedAt))));
-    victim.proc.kill('SIGKILL');
-    const times = await Promise.all(reconnected);
+    victim.cli.proc.kill('SIGKILL');
+    const times = await within(Promise.all(reconnected), 15_000, `the ${onVictim.length} clients of the killed node to reconnect`);
     assert.ok(Math.max(...times) < 5000, `reconnected after ${times.join(', ')} ms`);
 
     const survivor = nodes[0]!;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import { signToken } from '../../src/auth/token-signer.ts';
 import { next, request, type Client } from '../helpers/client.ts';
 import { freshDatabase } from '../helpers/cluster.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, within } from '../helpers/eventually.ts';
 import { freePort } from '../helpers/ports.ts';
+import { runCli, stopProcess, type CliProcess } from '../helpers/process.ts';
 
 const SECRET = 'workers-secret-0123456789-abcdefghijklmn';
 
@@ -21,7 +21,8 @@ function childrenOf(pid: number): number[] {
 }
 
 describe('livegate start --workers 2 (sticky sessions, cluster adapter)', () => {
-  let primary: ChildProcess | undefined;
+  let cli: CliProcess | undefined;
+  let primary: CliProcess['proc'] | undefined;
   let url = '';
   const clients: Client[] = [];
   before(async () => {
@@ -29,19 +30,16 @@ describe('livegate start --workers 2 (sticky sessions, cluster adapter)', () => 
     if (!databaseUrl) return;
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    primary = spawn(process.execPath, ['bin/livegate.js', 'start', '--workers', '2'], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'error', CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', SHUTDOWN_DRAIN_MS: '500' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    cli = runCli(['start', '--workers', '2'], { NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'error', CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', SHUTDOWN_DRAIN_MS: '500' });
+    primary = cli.proc;
+    await eventually(async () => assert.ok((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok), 60_000, 200).catch((err: unknown) => {
+      throw new Error(`livegate start --workers 2 did not answer ${url}/healthz within 60 s: ${String(err)}\nstderr: ${cli!.stderr()}`);
     });
-    await eventually(async () => assert.ok((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok), 60_000, 200);
   });
   after(async () => {
     for (const c of clients) c.close();
-    if (primary && primary.exitCode === null) {
-      const exited = new Promise((r) => primary!.once('exit', r));
-      primary.kill('SIGTERM');
-      await exited;
-    }
+    // Graceful first (the primary stops its workers), SIGKILL if that takes too long.
+    if (cli) await stopProcess(cli, 15_000);
   });
 
   test('polling-only clients connect, exchange events and receive emits made by either worker', async (t) => {
@@ -50,7 +48,7 @@ describe('livegate start --workers 2 (sticky sessions, cluster adapter)', () => 
     for (let i = 0; i < 6; i++) {
       const socket: Client = io(url, { transports: ['polling'], forceNew: true, reconnection: false, auth: { token: await signToken(SECRET, { sub: `w-${i}`, role: 'passenger' }) } });
       clients.push(socket);
-      await new Promise((r) => socket.once('authenticated', r));
+      await within(new Promise((r) => socket.once('authenticated', r)), 10_000, `polling client w-${i} to authenticate`);
     }
     for (const [i, socket] of clients.entries()) {
       // Several polling round trips per client: each must reach the worker holding its session.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { within } from './eventually.ts';
 import { startPostgres } from './postgres.ts';
 import { startRedis, type RedisServer } from './redis.ts';
 import { startServer, type TestServer } from './server.ts';
@@ -21,10 +22,13 @@ export async function freshDatabase(): Promise<string | null> {
   const server = await pgServer;
   if (!server) return null;
   const name = `livegate_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  const admin = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 10_000, query_timeout: 30_000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
   return server.url.replace(/\/[^/]*$/, `/${name}`);
 }
 
@@ -44,16 +48,26 @@ export async function startCluster(n: number, env: Record<string, string> = {}):
   const shared = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '5', PRESENCE_HEARTBEAT_MS: '200', PRESENCE_TTL_MS: '1000', ...env };
   const nodes: TestServer[] = [];
   const addNode = async (extra: Record<string, string> = {}) => {
-    const node = await startServer({ ...shared, NODE_ID: `node-${nodes.length + 1}`, ...extra });
+    const nodeId = extra.NODE_ID ?? `node-${nodes.length + 1}`;
+    // Bounded: a node's Redis clients retry for ever when Redis cannot be reached.
+    const node = await within(startServer({ ...shared, NODE_ID: nodeId, ...extra }), NODE_START_TIMEOUT_MS, `gateway ${nodeId} to start (Redis ${redis.url})`);
     nodes.push(node);
     return node;
   };
-  for (let i = 0; i < n; i++) await addNode();
-  return {
-    nodes, redis, databaseUrl, addNode,
-    async close() {
-      await Promise.all(nodes.map((node) => node.close().catch(() => undefined)));
-      await redis.stop();
-    },
+  const close = async () => {
+    // Every node and the Redis server are stopped even when one node's shutdown fails; the failures are reported after.
+    const results = await Promise.allSettled(nodes.map((node) => node.close()));
+    await redis.stop();
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+    if (failures.length > 0) throw new Error(`cluster close: ${failures.join('; ')}`);
   };
+  try {
+    for (let i = 0; i < n; i++) await addNode();
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  return { nodes, redis, databaseUrl, addNode, close };
 }
+
+const NODE_START_TIMEOUT_MS = 30_000;

@@ -12,3 +12,20 @@ export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 3000, 
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * `promise`, or a rejection naming `what` once `timeoutMs` have passed: a
+ * wait that cannot end must fail the test with a reason rather than run into
+ * the runner's timeout in silence.
+ */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.ts';
+import { registerPostgres } from './server-registry.ts';
 
 const execFileAsync = promisify(execFile);
 
 export interface PostgresServer {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`, trust authentication. */
   url: string;
+  /** Its data directory (also where its socket and postmaster.pid are). */
+  dataDir: string;
   /** Stops the server at once (no checkpoint) and deletes its files. Idempotent. */
   stop(): Promise<void>;
 }
@@ -62,7 +65,8 @@ function missingBinaries(): null {
  * Starts a throwaway PostgreSQL cluster on a free 127.0.0.1 port, durability
  * off for speed. Resolves null (after a loud warning) when PostgreSQL is not
  * installed so callers can skip; under CI=true that is an error instead.
- * The server is stopped when the process exits, even if `stop()` is never called.
+ * The server is stopped however the test process ends, even if `stop()` is
+ * never called (see server-registry.ts).
  */
 export async function startPostgres(): Promise<PostgresServer | null> {
   const bin = findPostgresBin();
@@ -70,24 +74,22 @@ export async function startPostgres(): Promise<PostgresServer | null> {
   const pgCtl = join(bin, 'pg_ctl');
   const dir = await mkdtemp(join(tmpdir(), 'livegate-pg-'));
   let stopped = false;
-  const stopOnExit = () => {
-    if (!stopped) stopNow(pgCtl, dir);
-  };
-  process.once('exit', stopOnExit);
+  // Listed before the server exists, so a test process that dies during the start still has it stopped.
+  const registration = registerPostgres(dir, () => stopNow(pgCtl, dir));
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    process.removeListener('exit', stopOnExit);
     await runAsServerUser(pgCtl, ['-D', dir, '-m', 'immediate', '-w', 'stop'], dir).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
+    registration.release();
   };
 
   try {
     if (process.getuid?.() === 0) await execFileAsync('chown', ['postgres:', dir]);
     await runAsServerUser(join(bin, 'initdb'), ['-D', dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], dir);
     const port = await startOnFreePort(pgCtl, dir);
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dataDir: dir, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -5,11 +5,14 @@ import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './ports.ts';
+import { registerProcess } from './server-registry.ts';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT`. */
   url: string;
   port: number;
+  /** The running redis-server's pid (undefined once stopped). */
+  pid(): number | undefined;
   /** Kills the server (SIGKILL: nothing is saved anyway) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
   /** Starts a fresh, empty server on the same port (stopping the old one first if it still runs). */
@@ -54,8 +57,8 @@ const exited = (proc: ChildProcess) =>
  * Starts a throwaway `redis-server` on a free 127.0.0.1 port, persistence off.
  * Resolves null (after a loud warning) when redis-server is not installed so
  * callers can skip; under CI=true that is an error instead. The server is
- * killed when the process exits or is ended by SIGTERM/SIGINT/SIGHUP, even if
- * `stop()` is never called (not on SIGKILL of the test process).
+ * killed however the test process ends (SIGKILL included), even if `stop()`
+ * is never called.
  */
 export async function startRedis(): Promise<RedisServer | null> {
   const bin = findRedisServer();
@@ -63,18 +66,8 @@ export async function startRedis(): Promise<RedisServer | null> {
   const dir = await mkdtemp(join(tmpdir(), 'livegate-redis-'));
   const logFile = join(dir, 'redis.log');
   let proc: ChildProcess | undefined;
-  const killNow = () => {
-    proc?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', killNow);
-  // 'exit' does not run when the test runner ends a timed-out file with a signal; without this the server would outlive it.
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killNow();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
 
   /** One attempt on `port`: resolves true once it answers PING, false if redis-server exits first (port taken). */
   const launch = async (port: number): Promise<boolean> => {
@@ -82,11 +75,13 @@ export async function startRedis(): Promise<RedisServer | null> {
       stdio: 'ignore',
     });
     proc = child;
+    // Killed however the test process ends, even if stop() is never called (see server-registry.ts).
+    registerProcess(child);
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) return false;
       if (await ping(port)) {
-        // Unreferenced so a test file that forgets stop() still exits; the 'exit' hook kills it.
+        // Unreferenced so a test file that forgets stop() still exits; the server registry kills it.
         child.unref();
         return true;
       }
@@ -115,7 +110,8 @@ export async function startRedis(): Promise<RedisServer | null> {
     port = await freePort();
     if (await launch(port)) break;
     if (attempt >= 3) {
-      killNow();
+      await kill();
+      removeDir();
       throw failure(`redis-server did not start after ${attempt} attempts`);
     }
   }
@@ -123,6 +119,7 @@ export async function startRedis(): Promise<RedisServer | null> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => (proc && proc.exitCode === null && proc.signalCode === null ? proc.pid : undefined),
     stop: kill,
     async restart() {
       await kill();

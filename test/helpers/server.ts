@@ -3,8 +3,13 @@ import { signToken, type TokenRequest } from '../../src/auth/token-signer.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { Role } from '../../src/protocol/index.ts';
 import { connect, type Client, type ConnectOptions } from './client.ts';
+import { within } from './eventually.ts';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+/** Far above what a healthy test server needs; only a hang reaches them. */
+const API_TIMEOUT_MS = 30_000;
+const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 export interface TestServer {
   app: App;
@@ -44,10 +49,15 @@ export async function startServer(env: Record<string, string> = {}, deps: AppDep
     async api(path, init = {}) {
       adminToken ??= await token('test-admin', 'admin');
       const auth = init.token === null ? undefined : (init.token ?? adminToken);
+      const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
       const res = await fetch(url + path, {
-        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        method,
         headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...init.headers },
         body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+        // A request the server never answers fails the test with its name instead of hanging it.
+        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      }).catch((err: unknown) => {
+        throw new Error(`${method} ${path} on ${config.nodeId} (${url}) failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
       const text = await res.text();
       let body: unknown = text;
@@ -56,7 +66,7 @@ export async function startServer(env: Record<string, string> = {}, deps: AppDep
     },
     async close() {
       for (const c of clients) c.close();
-      await app.shutdown();
+      await within(app.shutdown(), SHUTDOWN_TIMEOUT_MS, `the shutdown of gateway ${config.nodeId} (${url})`);
     },
   };
 }
