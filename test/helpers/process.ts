@@ -86,7 +86,7 @@ export interface GatewayProcess {
  * `livegate start` in its own process on a free port (with test defaults
  * under `env`), resolved once /healthz answers. For tests that kill a node.
  */
-export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<GatewayProcess> {
   const port = await freePort();
   const cli = runCli(['start'], {
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory', LOG_LEVEL: 'warn',
