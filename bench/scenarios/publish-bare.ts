@@ -23,6 +23,8 @@ const http = createServer((req, res) => {
     res.end(JSON.stringify({ delivered: { messages: messages.length } }));
   });
 });
+// Node's 5 s keep-alive would close the publisher's idle connection while it waits for deliveries (Fastify keeps 72 s).
+http.keepAliveTimeout = 120_000;
 const io = new Server(http, { path: '/socket.io', transports: ['polling', 'websocket'], serveClient: false });
 io.on('connection', (socket) => {
   socket.on('join-event', (eventId: string, ack?: (r: unknown) => void) => {
