@@ -1,5 +1,5 @@
 /**
- * Cross-node emits through Redis (issue 3), against a single node and against
+ * Cross-node emits through Redis, against a single node and against
  * bare Socket.IO with the same adapter, all in the same run.
  *   npm run bench:cross-node [-- --quick]           quick: pubsub only, 10k and 20k/s, 4 s steps (≈ 90 s)
  *   options: --rates 5000,10000,20000  --impls livegate,bare-socketio  --adapters pubsub,streams

@@ -80,8 +80,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const notifications = attachNotifications(ctx, { trips });
   const payments = attachPayments(ctx, { trips, notifications });
   const alerts = attachAlerts(ctx, { trips });
-  attachPresence(ctx);
   attachChat(ctx, { trips, notifications });
+  attachPresence(ctx);
   attachBookings(ctx);
   attachLiveEvents(ctx);
   attachPublish(ctx);

@@ -1,16 +1,18 @@
 import { hostname } from 'node:os';
 import { envSchema, webhookSecret, WEBHOOK_SECRET_ENV, type Env } from './schema.ts';
+import type { StorageSettings } from '../storage/index.ts';
+import type { VerifierSettings } from '../auth/token-verifier.ts';
 
 import type { RateClass } from '../protocol/roles.ts';
-// Trips and dispatch (issue 4): the module's settings type is the config group.
+// Trips and dispatch: the module's settings type is the config group.
 import type { TripsSettings } from '../modules/trips/index.ts';
-// Locations, fleet and geofences (issue 5): the modules' settings types make up the config group.
+// Locations, fleet and geofences: the modules' settings types make up the config group.
 import type { EtaSettings, FixLimits, HistoryWriterSettings } from '../modules/locations/index.ts';
 import type { FleetSettings, GeofenceSettings } from '../modules/fleet/index.ts';
-// Notifications and alerts (issue 7): the modules' settings types make up the config group.
+// Notifications and alerts: the modules' settings types make up the config group.
 import type { NotificationsSettings, PushSettings } from '../modules/notifications/index.ts';
 import type { AlertsSettings } from '../modules/alerts/index.ts';
-// Payments and wallet (issue 6): the module's settings type is the config group.
+// Payments and wallet: the module's settings type is the config group.
 import type { PaymentsSettings } from '../modules/payments/index.ts';
 // Chat (family F): the module's settings type plus the typing rate make up the config group.
 import type { ChatSettings } from '../modules/chat/index.ts';
@@ -23,17 +25,8 @@ export interface Config {
   readonly nodeId: string;
   readonly http: { readonly port: number; readonly host: string; readonly corsOrigins: readonly string[]; readonly trustProxy: readonly string[]; readonly metricsPublic: boolean };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
-  readonly auth: {
-    /** HS256 secret; undefined only until the CLI resolves a development secret. */
-    readonly jwtSecret: string | undefined;
-    readonly publicKeyPem: string | undefined;
-    readonly jwksUrl: string | undefined;
-    readonly asymmetricAlgorithms: readonly string[];
-    readonly issuer: string | undefined;
-    readonly audience: string | undefined;
-    readonly allowAnonymous: boolean;
-  };
-  readonly storage: { readonly databaseUrl: string | undefined; readonly poolSize: number; readonly dataDir: string };
+  readonly auth: VerifierSettings & { readonly allowAnonymous: boolean };
+  readonly storage: StorageSettings;
   readonly redisUrl: string | undefined;
   readonly redis: { readonly adapter: 'pubsub' | 'streams'; readonly presenceHeartbeatMs: number; readonly presenceTtlMs: number };
   readonly limits: {
@@ -46,9 +39,9 @@ export interface Config {
   readonly shutdownDrainMs: number;
   readonly heartbeatIntervalMs: number;
   readonly profileCacheTtlMs: number;
-  /** Trips and dispatch (issue 4). */
+  /** Trips and dispatch. */
   readonly trips: TripsSettings;
-  /** Locations, fleet and geofences (issue 5). */
+  /** Locations, fleet and geofences. */
   readonly locations: {
     readonly minIntervalMs: number;
     readonly driverStaleAfterMs: number;
@@ -60,13 +53,13 @@ export interface Config {
     readonly feedBatchMs: number;
     readonly fleet: FleetSettings & { readonly trackingIntervalMs: number; readonly positionFlushMs: number; readonly geofences: GeofenceSettings };
   };
-  /** Notifications, push relay and emergency alerts (issue 7). `push` is undefined when PUSH_WEBHOOK_URL is unset. */
+  /** Notifications, push relay and emergency alerts. `push` is undefined when PUSH_WEBHOOK_URL is unset. */
   readonly notifications: NotificationsSettings & {
     readonly batchWindowMs: number;
     readonly push: PushSettings | undefined;
     readonly alerts: AlertsSettings;
   };
-  /** Payments and wallet (issue 6). A gateway is undefined when its URL is unset. */
+  /** Payments and wallet. A gateway is undefined when its URL is unset. */
   readonly payments: PaymentsSettings;
   /** Webhook senders: secret by source name in lower case (WEBHOOK_SECRET_TICKETS → `tickets`). */
   readonly webhooks: { readonly secrets: Readonly<Record<string, string>> };
@@ -102,15 +95,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('JWT_SECRET: required in production (or JWT_PUBLIC_KEY / JWKS_URL)');
   }
   if (raw.JWT_PUBLIC_KEY && raw.JWKS_URL) problems.push('JWT_PUBLIC_KEY and JWKS_URL: set one, not both');
-  // Locations (issue 5): the alarm must re-arm above where it fires.
+  // Locations: the alarm must re-arm above where it fires.
   if (parsed.success && parsed.data.VEHICLE_FUEL_REARM_PERCENT < parsed.data.VEHICLE_LOW_FUEL_PERCENT) problems.push('VEHICLE_FUEL_REARM_PERCENT: must not be below VEHICLE_LOW_FUEL_PERCENT');
   if (parsed.success && parsed.data.PRESENCE_TTL_MS < 2 * parsed.data.PRESENCE_HEARTBEAT_MS) {
     problems.push('PRESENCE_TTL_MS: must be at least twice PRESENCE_HEARTBEAT_MS, or live sockets would expire between beats');
   }
-  // Notifications (issue 7): an unsigned push would let anyone forge one.
+  // Notifications: an unsigned push would let anyone forge one.
   if (raw.PUSH_WEBHOOK_URL && !raw.PUSH_WEBHOOK_SECRET) problems.push('PUSH_WEBHOOK_SECRET: required with PUSH_WEBHOOK_URL');
   if (parsed.success && parsed.data.PUSH_RETRY_MAX_MS < parsed.data.PUSH_RETRY_BASE_MS) problems.push('PUSH_RETRY_MAX_MS: must not be below PUSH_RETRY_BASE_MS');
-  // Payments (issue 6): a gateway URL needs the signing secret.
+  // Payments: a gateway URL needs the signing secret.
   if ((raw.PAYMENT_EBS_URL || raw.PAYMENT_CYBERPAY_URL) && !raw.PAYMENT_GATEWAY_SECRET) problems.push('PAYMENT_GATEWAY_SECRET: required with PAYMENT_EBS_URL or PAYMENT_CYBERPAY_URL');
   // Webhooks: WEBHOOK_SECRET_<SOURCE> names are dynamic, so they are gathered here rather than in the schema.
   const webhookSecrets: Record<string, string> = {};
@@ -151,7 +144,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     profileCacheTtlMs: e.PROFILE_CACHE_TTL_MS,
-    // Trips and dispatch (issue 4).
+    // Trips and dispatch.
     trips: {
       driverStaleAfterS: e.DRIVER_STALE_AFTER_S,
       detourFactor: e.DETOUR_FACTOR,
@@ -165,7 +158,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       emptyWaveRetryS: e.TRIP_EMPTY_WAVE_RETRY_S,
       sweepIntervalMs: e.TRIP_SWEEP_INTERVAL_MS,
     },
-    // Locations, fleet and geofences (issue 5); staleness and detour are shared with trips.
+    // Locations, fleet and geofences; staleness and detour are shared with trips.
     locations: {
       minIntervalMs: e.LOCATION_MIN_INTERVAL_MS,
       driverStaleAfterMs: e.DRIVER_STALE_AFTER_S * 1000,
@@ -185,7 +178,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         geofences: { marginM: e.GEOFENCE_MARGIN_M, refreshMs: e.GEOFENCE_REFRESH_MS },
       },
     },
-    // Notifications, push relay and emergency alerts (issue 7).
+    // Notifications, push relay and emergency alerts.
     notifications: {
       batchWindowMs: e.NOTIFICATION_BATCH_WINDOW_MS,
       bulkMax: e.NOTIFICATION_BULK_MAX,
@@ -198,7 +191,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       alerts: { autoExpireMs: e.ALERT_AUTO_EXPIRE_S * 1000, replayLimit: e.ALERT_REPLAY_LIMIT },
     },
     webhooks: { secrets: webhookSecrets },
-    // Payments and wallet (issue 6).
+    // Payments and wallet.
     payments: {
       rates: { platformFeeBp: e.PAYMENT_PLATFORM_FEE_PERCENT, commissionBp: e.PAYMENT_COMMISSION_PERCENT },
       currency: e.PAYMENT_CURRENCY,

@@ -23,7 +23,7 @@ export const DEFAULT_DATA_DIR = './data';
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
-// Payments (issue 6): "15" or "12.5" percent → basis points, by string (no float arithmetic on rates).
+// Payments: "15" or "12.5" percent → basis points, by string (no float arithmetic on rates).
 const percentBp = z.string().trim().regex(/^\d{1,2}(\.\d{1,2})?$|^100$/, 'expected a percentage such as 15 or 12.5')
   .transform((s) => { const [w = '0', f = ''] = s.split('.'); return Number(w) * 100 + Number(f.padEnd(2, '0')); });
 
@@ -42,20 +42,6 @@ const originList = csv.superRefine((origins, ctx) => {
     }
   }
   if (origins.includes('*') && origins.length > 1) ctx.addIssue({ code: 'custom', message: '* allows every origin: set it alone, not in a list' });
-});
-
-// --- Chat: CHAT_ENCRYPTION_KEY, "keyId:base64[,keyId:base64…]", each key 32 bytes. ---
-const chatKeys = csv.transform((entries, ctx) => {
-  const keys = entries.map((entry) => {
-    const [keyId = '', key = ''] = entry.split(':');
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(keyId) || Buffer.from(key, 'base64').length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) {
-      ctx.addIssue({ code: 'custom', message: 'expected keyId:base64 of 32 bytes (keyId: 1-32 of A-Z a-z 0-9 _ -), comma-separated' });
-    }
-    return { id: keyId, key };
-  });
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) ctx.addIssue({ code: 'custom', message: 'key ids must differ' });
-  if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'no key given' });
-  return keys;
 });
 
 /** "10.0.0.7", "10.0.0.0/8", "::1", "fd00::/8". */
@@ -83,7 +69,21 @@ const proxyList = z.string().trim().transform((s, ctx) => {
   return entries;
 });
 
-// --- Trips and dispatch (issue 4): decimals, tariffs, radius lists. ---
+// --- Chat: CHAT_ENCRYPTION_KEY, "keyId:base64[,keyId:base64…]", each key 32 bytes. ---
+const chatKeys = csv.transform((entries, ctx) => {
+  const keys = entries.map((entry) => {
+    const [keyId = '', key = ''] = entry.split(':');
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(keyId) || Buffer.from(key, 'base64').length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) {
+      ctx.addIssue({ code: 'custom', message: 'expected keyId:base64 of 32 bytes (keyId: 1-32 of A-Z a-z 0-9 _ -), comma-separated' });
+    }
+    return { id: keyId, key };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) ctx.addIssue({ code: 'custom', message: 'key ids must differ' });
+  if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'no key given' });
+  return keys;
+});
+
+// --- Trips and dispatch: decimals, tariffs, radius lists. ---
 const decimal = (min: number, max: number) =>
   z.string().trim().regex(/^\d+(\.\d+)?$/, 'expected a decimal number such as 1.3').transform(Number).pipe(z.number().min(min).max(max));
 /** "12.5" → 1250, by string: money never goes through float arithmetic. */
@@ -155,7 +155,7 @@ export const envSchema = z.object({
   HEARTBEAT_INTERVAL_MS: int(0, 3_600_000).default(30_000),
   PROFILE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
 
-  // --- Trips and dispatch (issue 4, PROTOCOL.md family A). ---
+  // --- Trips and dispatch (family A). ---
   /** Drivers without a position fix for this long are not offered trips (shared with the location pipeline). */
   DRIVER_STALE_AFTER_S: int(1, 3600).default(60),
   /** Road distance = great-circle distance × this. */
@@ -175,7 +175,7 @@ export const envSchema = z.object({
   TRIP_TARIFF_DELIVERY: tariffSpec.prefault('4.00,1.00,0.10,6.00'),
   // --- end trips ---
 
-  // --- Locations, fleet and geofences (issue 5, PROTOCOL.md family B). ---
+  // --- Locations, fleet and geofences (family B). ---
   /** Position emits per driver (and `vehicle:location` per vehicle) at most this often; the latest wins. */
   LOCATION_MIN_INTERVAL_MS: int(0, 60_000).default(1_000),
   /** A jump implying more than this speed is refused (teleport). */
@@ -210,7 +210,7 @@ export const envSchema = z.object({
   GEOFENCE_REFRESH_MS: int(100, 3_600_000).default(5_000),
   // --- end locations ---
 
-  // --- Notifications, push relay and emergency alerts (issue 7, PROTOCOL.md families D and E). ---
+  // --- Notifications, push relay and emergency alerts (families D and E). ---
   /** A burst to one user within this window goes out as its first notification, then one `notifications:batch` (0 = off). */
   NOTIFICATION_BATCH_WINDOW_MS: int(0, 60_000).default(0),
   /** Most recipients one `POST /api/notifications` may name. */
@@ -232,7 +232,7 @@ export const envSchema = z.object({
   ALERT_REPLAY_LIMIT: int(0, 1_000).default(50),
   // --- end notifications ---
 
-  // --- Payments and wallet (issue 6, PROTOCOL.md family C). ---
+  // --- Payments and wallet (family C). ---
   /** Added to the fare and charged to the passenger, percent of the fare ("10" = 10 %, at most two decimals). */
   PAYMENT_PLATFORM_FEE_PERCENT: percentBp.prefault('10'),
   /** The platform's share of the fare; the driver earns the rest ("15" = 15 %). */
@@ -248,7 +248,7 @@ export const envSchema = z.object({
   PAYMENT_GATEWAY_TIMEOUT_MS: int(100, 120_000).default(10_000),
   // --- end payments ---
 
-  // --- Chat (PROTOCOL.md family F). ---
+  // --- Chat (family F). ---
   /** Encryption at rest: "keyId:base64-of-32-bytes[,keyId:…]"; the first key encrypts, every key decrypts (rotation). Unset = plaintext. */
   CHAT_ENCRYPTION_KEY: chatKeys.optional(),
   /** Typing events per user ("points/seconds", "0" = off), on top of the default class. */

@@ -44,8 +44,8 @@ export const INBOUND = {
   ...notificationsInbound,
   ...emergenciesInbound,
   ...paymentsInbound,
-  ...presenceInbound,
   ...chatInbound,
+  ...presenceInbound,
   ...bookingsInbound,
   ...liveEventsInbound,
 } as const;
@@ -60,8 +60,8 @@ export const OUTBOUND = {
   ...notificationsOutbound,
   ...emergenciesOutbound,
   ...paymentsOutbound,
-  ...presenceOutbound,
   ...chatOutbound,
+  ...presenceOutbound,
   ...bookingsOutbound,
   ...liveEventsOutbound,
 } as const;
@@ -70,7 +70,6 @@ export type InboundEvent = keyof typeof INBOUND;
 export type InboundInput<E extends InboundEvent> = z.input<(typeof INBOUND)[E]['schema']>;
 export type InboundPayload<E extends InboundEvent> = z.output<(typeof INBOUND)[E]['schema']>;
 export type OutboundEvent = keyof typeof OUTBOUND;
-export type OutboundPayload<E extends OutboundEvent> = z.output<(typeof OUTBOUND)[E]['schema']>;
 
 export function isInboundEvent(name: string): name is InboundEvent {
   return Object.hasOwn(INBOUND, name);
@@ -85,7 +84,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, PresenceOutbound, ChatOutbound, BookingsOutbound, LiveEventsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, PresenceOutbound, BookingsOutbound, LiveEventsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {

@@ -3,7 +3,7 @@ import { ROLES } from './roles.ts';
 import { USER_STATUSES } from './families/users.ts';
 import { id, text } from './schemas.ts';
 
-/** Shapes of the HTTP API (INTERFACES.md). Shared by the server and its OpenAPI document. */
+/** Shapes of the HTTP API. Shared by the server and its OpenAPI document. */
 export const vehicleInfo = z.object({
   make: text().min(1).max(60),
   model: text().min(1).max(60),

@@ -10,14 +10,14 @@ export * from './events.ts';
 export * as schemas from './schemas.ts';
 export { USER_STATUSES, type UserStatus, type UserStatusChangedPayload, type ProfileUpdatedPayload } from './families/users.ts';
 export type { AuthenticatedPayload, AuthErrorPayload, ErrorEventPayload, ServerShutdownPayload } from './families/connection.ts';
-// Family A, ride-hailing trips (issue 4).
+// Family A, ride-hailing trips.
 export {
   TRIP_STATUSES, TRIP_TYPES, PAYMENT_METHODS, REJECT_REASONS, CANCELLED_BY,
   type TripStatus, type TripType, type PaymentMethod, type CancelledBy, type TripUnavailableReason, type TripSummary, type TripRoomData,
   type NewTripAvailablePayload, type TripAcceptedPayload, type TripAssignmentConfirmedPayload, type TripCompletedPayload, type TripCancelledPayload,
 } from './families/rides.ts';
 export { tripSummaryBody, tripWithHistoryBody, cancelTripBody } from './families/rides-http.ts';
-// Family B, locations and fleet (issue 5).
+// Family B, locations and fleet.
 export {
   gpsFix, coordinates, type GpsFix, type WirePosition, type DriverLocationPayload, type NearbyDriverEntry, type NearbyDriversPayload,
 } from './families/locations.ts';
@@ -26,7 +26,7 @@ export {
   createGeofenceBody, geofenceView, historyQuery, historyBody,
   type VehicleStatus, type VehicleView, type FleetLocation, type GeofenceView, type GeofenceCrossingPayload, type HistoryBody,
 } from './families/fleet.ts';
-// Families D and E, notifications and emergencies (issue 7).
+// Families D and E, notifications and emergencies.
 export {
   NOTIFICATION_TYPES, ANNOUNCEMENT_LEVELS, notificationInput, sendNotificationBody, sendNotificationResult,
   type NotificationType, type AnnouncementLevel, type NotificationAction, type NotificationInput, type NotificationPayload,
@@ -36,7 +36,7 @@ export {
   ALERT_SEVERITIES, ALERT_STATUSES, alertLocation, createAlertBody, alertView, listAlertsQuery, alertList,
   type AlertSeverity, type AlertPriority, type AlertStatus, type AlertLocation, type EmergencyAlertPayload, type EmergencyAlertAcknowledgedPayload,
 } from './families/emergencies.ts';
-// Family C, payments and wallet (issue 6).
+// Family C, payments and wallet.
 export {
   walletCreditBody, walletCreditResult, walletView,
   type PaymentReceipt, type PaymentProcessingPayload, type PaymentCompletedPayload, type PaymentFailedPayload, type PaymentReceivedPayload,
@@ -46,6 +46,11 @@ export {
   BOOKING_STATUSES, BOOKING_PAYMENT_STATUSES, createBookingBody, patchBookingBody, bookingPaymentBody, bookingView,
   type BookingStatus, type BookingPaymentStatus, type BookingView, type BookingCreatedPayload, type BookingUpdatedPayload, type BookingCancelledPayload,
 } from './families/bookings.ts';
+// Family F, presence and contacts (seed 003).
+export {
+  PRESENCE_STATUSES, MAX_CONTACTS, isPresenceStatus, putContactsBody, contactsView,
+  type PresenceStatus, type ContactsView, type FriendPresenceChangedPayload, type UserOnlinePayload, type UserOfflinePayload,
+} from './families/presence.ts';
 // Family F, chat (rooms, messages, DMs, reads, typing; seed 002 conversations).
 export {
   CHAT_ROOM_TYPES, MESSAGE_MAX_CHARS, createRoomBody, membersBody, roomBody,
@@ -58,8 +63,3 @@ export {
   type PublishBody, type PublishMessage, type PublishTarget, type PublishResult, type WebhookBody, type WebhookType,
   type TicketPurchasedPayload, type TicketTransferredPayload, type EventUpdatedPayload, type BalanceUpdatedPayload, type MarketUpdatePayload,
 } from './families/live-events.ts';
-// Family F, presence and contacts (seed 003).
-export {
-  PRESENCE_STATUSES, MAX_CONTACTS, isPresenceStatus, putContactsBody, contactsView,
-  type PresenceStatus, type ContactsView, type FriendPresenceChangedPayload, type UserOnlinePayload, type UserOfflinePayload,
-} from './families/presence.ts';

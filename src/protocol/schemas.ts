@@ -29,8 +29,6 @@ export const json = () => z.unknown().refine((v) => !containsNul(v), NO_NUL);
 
 /** Shared building blocks for payload schemas. Strings are always bounded. */
 export const id = text().trim().min(1).max(128);
-export const shortText = text().max(200);
-export const longText = text().max(2000);
 export const isoTime = z.iso.datetime({ offset: true });
 export const finite = z.number().finite();
 

@@ -14,7 +14,7 @@ export interface OfferResendDeps {
 }
 
 /**
- * Offers lost on the way to a driver are shown again (PROTOCOL.md family A,
+ * Offers lost on the way to a driver are shown again (family A,
  * `new_trip_available`, same tripId and expiresAt each time):
  *
  * - `trip.offer_resent` (every node's sweeper tick) goes to this node's own

@@ -23,7 +23,7 @@ export function deliverUserEvents(events: DomainEvents<UsersEvents>, delivery: D
 }
 
 /**
- * Session hook (issue 7): checks the account again once the socket is in
+ * Session hook: checks the account again once the socket is in
  * `user:{id}`. A suspension that lands between the handshake's check and the
  * join disconnects a room the socket is not yet in; this catches it, with the
  * same `user_status_changed` first. The handshake has just cached the

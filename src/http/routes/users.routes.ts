@@ -7,7 +7,7 @@ import type { HttpApp } from '../server.ts';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 
-/** POST/GET/PATCH /api/users (INTERFACES.md). */
+/** POST/GET/PATCH /api/users. */
 export function registerUsersRoutes(app: HttpApp, deps: { users: UsersService; guard: ReturnType<typeof requireRole> }): void {
   app.post(
     '/api/users',

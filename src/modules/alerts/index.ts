@@ -1,5 +1,5 @@
 /**
- * The alerts module (PROTOCOL.md family E): emergency alerts from panic
+ * The alerts module (family E): emergency alerts from panic
  * buttons and backends, their routing and acknowledgement. Other modules use
  * only what is exported here.
  */

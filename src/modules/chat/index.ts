@@ -1,5 +1,5 @@
 /**
- * The chat module (PROTOCOL.md family F): rooms and members, messages with
+ * The chat module (family F): rooms and members, messages with
  * keyset history, read receipts, direct rooms (seed 003 DMs and seed 002
  * conversations), trip rooms, encryption at rest and pushes to offline
  * members. Other modules use only what is exported here.

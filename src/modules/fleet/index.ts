@@ -1,5 +1,5 @@
 /**
- * The fleet module (PROTOCOL.md family B, fleet half; seed 001): vehicles,
+ * The fleet module (family B, fleet half; seed 001): vehicles,
  * telemetry, the low-fuel alarm, geofences and the vehicle side of driver
  * fixes. Other modules use only what is exported here.
  */

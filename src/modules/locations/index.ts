@@ -1,5 +1,5 @@
 /**
- * The locations module (PROTOCOL.md family B, ride-hailing half): the
+ * The locations module (family B, ride-hailing half): the
  * position pipeline, the nearby-driver search, availability and the recorded
  * history. Other modules use only what is exported here.
  */

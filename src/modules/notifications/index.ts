@@ -1,5 +1,5 @@
 /**
- * The notifications module (PROTOCOL.md family D): inboxes, bulk sends,
+ * The notifications module (family D): inboxes, bulk sends,
  * broadcasts and the push relay for users without a live socket. Other
  * modules use only what is exported here; to notify a user, call
  * `notifications.service.notifyUser(userId, notification, { dedupeKey })`.

@@ -1,5 +1,5 @@
 /**
- * The payments module (PROTOCOL.md family C): a double-entry ledger with
+ * The payments module (family C): a double-entry ledger with
  * passenger wallets, trip settlement by wallet, cash or external gateway, and
  * exactly-once payment per trip. Other modules use only what is exported here.
  */

@@ -1,5 +1,5 @@
 /**
- * The presence module (PROTOCOL.md family F): contacts (stored, symmetric)
+ * The presence module (family F): contacts (stored, symmetric)
  * and presence (shared state only, never the database). Other code uses only
  * what is exported here.
  */

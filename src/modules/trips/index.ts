@@ -1,5 +1,5 @@
 /**
- * The trips module (PROTOCOL.md family A): trip requests, dispatch waves,
+ * The trips module (family A): trip requests, dispatch waves,
  * offers, acceptance and the trip lifecycle. Other modules use only what is
  * exported here.
  */

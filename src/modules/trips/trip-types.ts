@@ -7,7 +7,6 @@ export type { CancelledBy, PaymentMethod, TripStatus, TripType, TripUnavailableR
 export const ACTIVE_STATUSES = ['searching_driver', 'accepted', 'driver_arrived', 'in_progress'] as const satisfies readonly TripStatus[];
 /** Statuses in which a driver is on a trip (one at most: a partial unique index). */
 export const ASSIGNED_STATUSES = ['accepted', 'driver_arrived', 'in_progress'] as const satisfies readonly TripStatus[];
-export type AssignedStatus = (typeof ASSIGNED_STATUSES)[number];
 
 export interface Place extends LatLng { address: string }
 

@@ -1,3 +1,5 @@
+import type { Publisher } from '../../core/domain-events.ts';
+export type { Publisher };
 import type { LatLng } from '../../core/ride-ports.ts';
 import type { ActorRole, CancelledBy, DriverProfile, PartyProfile, PaymentMethod, Trip, TripStatus, TripType, TripUnavailableReason } from './trip-types.ts';
 
@@ -42,6 +44,3 @@ export interface TripsEvents {
   'trip.expired': { trip: Trip; reason: string };
 }
 
-export interface Publisher<M> {
-  publish<K extends keyof M>(type: K, payload: M[K]): void;
-}

@@ -3,7 +3,7 @@ import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts
 import { id, isoTime, text } from '../schemas.ts';
 
 /**
- * Family F of PROTOCOL.md, chat: rooms, messages, direct messages, read
+ * Family F, chat: rooms, messages, direct messages, read
  * receipts and typing (seed 003), and the marketplace conversations of seed
  * 002 over the same store (a conversation is the direct room of two users).
  * Presence and contacts are their own family.

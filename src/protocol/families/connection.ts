@@ -8,7 +8,7 @@ const token = text().min(10).max(8192);
 /** Roles a socket can have (`service` tokens may not open sockets). */
 export const socketRole = z.enum(['passenger', 'driver', 'admin', 'user', 'anonymous'] satisfies SocketRole[]);
 
-/** Connection and authentication events (PROTOCOL.md section 2). */
+/** Connection and authentication events. */
 export const connectionInbound = {
   ping: defineInbound({ schema: noPayload, audience: 'anyone', rate: 'default', ack: z.object({ serverTime: isoTime }) }),
   'auth:refresh': defineInbound({ schema: z.object({ token }), audience: 'authenticated', rate: 'auth', ack: z.object({ expiresAt: isoTime }) }),
@@ -39,7 +39,6 @@ export type AuthenticatedPayload = z.output<typeof authenticatedPayload>;
 export type AuthErrorPayload = z.output<typeof authErrorPayload>;
 export type ErrorEventPayload = z.output<typeof errorEventPayload>;
 export type ServerShutdownPayload = z.output<typeof serverShutdownPayload>;
-export interface RoomLeftPayload { roomId: string }
 
 export const connectionOutbound = {
   authenticated: defineOutbound({ schema: authenticatedPayload, to: 'the socket, once its token is accepted (at the handshake or by `authenticate`)' }),

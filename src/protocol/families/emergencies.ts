@@ -4,7 +4,7 @@ import { id, isoTime, latitude, longitude, text } from '../schemas.ts';
 import { tripId } from './rides.ts';
 
 /**
- * Family E of PROTOCOL.md: emergency alerts (seed 000 `emergency_alert`,
+ * Family E: emergency alerts (seed 000 `emergency_alert`,
  * seed 001 `emergency:alert { alert, priority }`). `emergency_alert` is never
  * rate-limited; its payload is still validated and size-limited.
  */
@@ -93,7 +93,6 @@ export const createAlertBody = z.object({
   /** True: no longer re-sent to admins who connect after ALERT_AUTO_EXPIRE_S. */
   autoExpire: z.boolean().default(false),
 });
-export type CreateAlertBody = z.output<typeof createAlertBody>;
 
 export const alertView = z.object({
   id: z.string(),

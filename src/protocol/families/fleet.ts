@@ -4,7 +4,7 @@ import { finite, id, isoTime, latitude, longitude, noPayload, text } from '../sc
 import { coordinates } from './locations.ts';
 
 /**
- * Family B of PROTOCOL.md, fleet half (seed 001 "Vehicle Events" and "GPS
+ * Family B, fleet half (seed 001 "Vehicle Events" and "GPS
  * Tracking Events"), with geofence crossings. Seed 001 sends ids as bare
  * strings; `{ vehicleId }` is accepted too. Locations go out in seed 001's
  * `{ lat, lng, … }` shape; geofence events use `{ latitude, longitude }` like

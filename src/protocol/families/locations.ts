@@ -3,7 +3,7 @@ import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts
 import { finite, id, isoTime, latLng, latitude, longitude, text } from '../schemas.ts';
 
 /**
- * Family B of PROTOCOL.md, ride-hailing half: driver positions, availability,
+ * Family B, ride-hailing half: driver positions, availability,
  * nearby-driver search and the driver-location room (seed 000 "Location
  * Events"). Coordinates are `{ latitude, longitude }`; speeds km/h; headings
  * degrees; accuracy and altitude metres.

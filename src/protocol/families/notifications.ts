@@ -3,7 +3,7 @@ import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts
 import { id, isoTime, json, noPayload, text } from '../schemas.ts';
 
 /**
- * Family D of PROTOCOL.md: notifications (seed 000 "Notification Events",
+ * Family D: notifications (seed 000 "Notification Events",
  * seed 001 notification counts and mark-read, seed 003 `notifications:batch`,
  * seed 004 `system-announcement`). A notification has one id; a bulk send
  * shares it among its recipients, each of whom has their own read state.
@@ -144,7 +144,6 @@ export const sendNotificationBody = z
   })
   .refine((b) => [b.userId !== undefined, b.userIds !== undefined, b.broadcast === true].filter(Boolean).length === 1, 'give exactly one of userId, userIds, broadcast: true')
   .refine((b) => !(b.broadcast && b.dedupeKey), 'dedupeKey does not apply to broadcasts');
-export type SendNotificationBody = z.output<typeof sendNotificationBody>;
 
 export const sendNotificationResult = z.object({
   /** The notification's id (shared by every recipient of a bulk send); null when `dedupeKey` had been used already. */
@@ -153,4 +152,3 @@ export const sendNotificationResult = z.object({
   /** Inbox entries created (0 for a broadcast, which is not stored). */
   recipients: z.number().int(),
 });
-export type SendNotificationResult = z.output<typeof sendNotificationResult>;

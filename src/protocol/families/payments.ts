@@ -4,7 +4,7 @@ import { isoTime, text } from '../schemas.ts';
 import { PAYMENT_METHODS, tripId } from './rides.ts';
 
 /**
- * Family C of PROTOCOL.md: payments and wallet (seed 000 "Payment Events").
+ * Family C: payments and wallet (seed 000 "Payment Events").
  * Money is a decimal with two places on the wire, integer minor units inside.
  */
 

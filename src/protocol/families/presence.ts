@@ -3,7 +3,7 @@ import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts
 import { id, isoTime, text } from '../schemas.ts';
 
 /**
- * Family F of PROTOCOL.md, presence (seed 003): a user's contacts see them come
+ * Family F, presence (seed 003): a user's contacts see them come
  * online (first socket anywhere in the cluster), go offline (last socket gone,
  * or their node died) and change status. Nobody else does. Presence is never
  * stored in the database; contacts are (HTTP API).

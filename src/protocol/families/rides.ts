@@ -3,7 +3,7 @@ import { defineInbound, tripIdOf } from '../define.ts';
 import { isoTime, latLng, latitude, longitude, text } from '../schemas.ts';
 
 /**
- * Family A of PROTOCOL.md: ride-hailing trips and dispatch (seed 000 "Trip
+ * Family A: ride-hailing trips and dispatch (seed 000 "Trip
  * Events"), with seed 001's `subscribe:trip` and `trip:*` room events.
  * Money is a decimal with two places on the wire; distances are kilometres,
  * durations minutes, times ISO-8601 UTC.
@@ -36,7 +36,7 @@ export const TRIP_PAYMENT_STATUSES = ['pending', 'processing', 'completed', 'fai
 export const tripRequestSentPayload = z.object({ tripId, status: z.literal('searching_driver'), nearbyDriversCount: z.number().int() });
 export const tripRequestFailedPayload = z.object({ message: z.string(), code: z.string().describe('an error code') });
 
-/** Seed 000 `new_trip_available`, with `expiresAt` (PROTOCOL.md A) and the passenger's notes. */
+/** Seed 000 `new_trip_available`, with `expiresAt` (family A) and the passenger's notes. */
 export const newTripAvailablePayload = z.object({
   tripId,
   passengerId: z.string(),
@@ -103,21 +103,15 @@ export const tripExpiredPayload = z.object({ tripId, status: z.literal('expired'
 /** What joining `trip:{tripId}` answers. */
 export const joinedTripAck = z.object({ tripId, roomId: z.string(), status: z.enum(TRIP_STATUSES) });
 
-export type WireLatLng = z.output<typeof latLng>;
-export type WireVehicleInfo = z.output<typeof wireVehicleInfo>;
-export type TripRequestSentPayload = z.output<typeof tripRequestSentPayload>;
-export type TripRequestFailedPayload = z.output<typeof tripRequestFailedPayload>;
 export type NewTripAvailablePayload = z.output<typeof newTripAvailablePayload>;
 export type TripAcceptedPayload = z.output<typeof tripAcceptedPayload>;
 export type TripAssignmentConfirmedPayload = z.output<typeof tripAssignmentConfirmedPayload>;
-export type TripAcceptFailedPayload = z.output<typeof tripAcceptFailedPayload>;
 export type TripUnavailablePayload = z.output<typeof tripUnavailablePayload>;
 export type TripUnavailableReason = TripUnavailablePayload['reason'];
 export type DriverArrivedPayload = z.output<typeof driverArrivedPayload>;
 export type TripStartedPayload = z.output<typeof tripStartedPayload>;
 export type TripCompletedPayload = z.output<typeof tripCompletedPayload>;
 export type TripCancelledPayload = z.output<typeof tripCancelledPayload>;
-export type TripExpiredPayload = z.output<typeof tripExpiredPayload>;
 
 const failureWithTrip = (event: string) => ({
   event,

@@ -8,7 +8,7 @@ export interface ConnectionHandlerDeps extends IdentityDeps {
   sessions: Sessions;
 }
 
-/** ping, auth:refresh, authenticate, leave_room (PROTOCOL.md section 2). */
+/** ping, auth:refresh, authenticate, leave_room. */
 export function connectionHandlers(deps: ConnectionHandlerDeps) {
   const ping: EventHandler<'ping'> = ({ emit, now }) => {
     emit('pong');

@@ -8,7 +8,7 @@ export interface TripEventSource {
 }
 
 /**
- * Turns trips-module events into emits (PROTOCOL.md family A, seed 001 room
+ * Turns trips-module events into emits (family A, seed 001 room
  * events). Parties are reached through `user:{id}` (every socket of the user,
  * on every node); `trip:{id}` gets `trip:updated` for every status change plus
  * `trip:started|completed|cancelled`. An offer wave is one emit to many rooms.

@@ -1,4 +1,4 @@
--- Trips, their status history and dispatch offers (issue 4, PROTOCOL.md family A).
+-- Trips, their status history and dispatch offers (family A).
 -- Invariants live here, not in application code: one active trip per
 -- passenger, one active trip per driver, one offer per driver per trip, a
 -- driver on every assigned trip. Deadlines (wave_expires_at,

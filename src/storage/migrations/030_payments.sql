@@ -1,4 +1,4 @@
--- Payments and wallet (issue 6, PROTOCOL.md family C). Money is integer minor units.
+-- Payments and wallet (family C). Money is integer minor units.
 -- Invariants live here: a wallet never goes below zero (CHECK), one successful
 -- payment per trip and one attempt in flight per trip (partial unique indexes),
 -- a top-up reference used once per user, an idempotency key used once per passenger.

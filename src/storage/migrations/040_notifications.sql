@@ -1,4 +1,4 @@
--- Notifications (issue 7, PROTOCOL.md family D). A notification is stored
+-- Notifications (family D). A notification is stored
 -- once; each recipient has an inbox row with its own read state, so a bulk
 -- send is one notification row plus one multi-row insert of recipients, and
 -- one emit carries the same id to everybody. Broadcasts are not stored.

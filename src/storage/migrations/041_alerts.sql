@@ -1,4 +1,4 @@
--- Emergency alerts (issue 7, PROTOCOL.md family E). Acknowledging is one
+-- Emergency alerts (family E). Acknowledging is one
 -- conditional update (`WHERE acknowledged_at IS NULL`), so two admins racing
 -- produce one acknowledgement and one `emergency_alert:acknowledged`.
 CREATE TABLE alerts (
