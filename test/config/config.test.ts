@@ -25,7 +25,7 @@ describe('loadConfig', () => {
   test('defaults match INTERFACES.md', () => {
     const config = loadConfig({});
     assert.equal(config.env, 'development');
-    assert.deepEqual(config.http, { port: 3000, host: '0.0.0.0', corsOrigins: ['http://localhost:3000'], trustProxy: false });
+    assert.deepEqual(config.http, { port: 3000, host: '0.0.0.0', corsOrigins: ['http://localhost:3000'], trustProxy: [], metricsPublic: false });
     assert.equal(config.log.level, 'info');
     assert.equal(config.auth.jwtSecret, undefined);
     assert.equal(config.auth.allowAnonymous, false);
@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     assert.equal(config.env, 'production');
     assert.equal(config.http.port, 8080);
     assert.equal(config.http.host, '127.0.0.1');
-    assert.equal(config.http.trustProxy, true);
+    assert.deepEqual(config.http.trustProxy, ['127.0.0.0/8', '::1']);
     assert.equal(config.auth.jwtSecret, SECRET);
     assert.equal(config.auth.issuer, 'https://issuer.test');
     assert.equal(config.auth.audience, 'livegate');
