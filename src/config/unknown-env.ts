@@ -1,4 +1,4 @@
-import { envSchema } from './schema.ts';
+import { envSchema, WEBHOOK_SECRET_ENV } from './schema.ts';
 
 const KNOWN: readonly string[] = Object.keys(envSchema.shape);
 const KNOWN_SET = new Set(KNOWN);
@@ -48,7 +48,7 @@ export interface UnknownEnv {
 export function findUnknownEnv(source: Record<string, string | undefined> = process.env): UnknownEnv[] {
   const found: UnknownEnv[] = [];
   for (const name of Object.keys(source)) {
-    if (KNOWN_SET.has(name) || SYSTEM.has(name) || name.length < MIN_LENGTH) continue;
+    if (KNOWN_SET.has(name) || WEBHOOK_SECRET_ENV.test(name) || SYSTEM.has(name) || name.length < MIN_LENGTH) continue;
     const upper = name.toUpperCase();
     let best: { known: string; distance: number } | undefined;
     for (const known of KNOWN) {
