@@ -22,9 +22,9 @@ export function attachChat(ctx: FamilyContext, deps: { trips: TripsFamily; notif
   openTripChats(deps.trips.events, chat.rooms, () => isoNow(clock), log);
   notifyOfflineMembers(events, { isOnline: (userId) => ctx.registry.isOnline(userId), notifier: deps.notifications.service }, log);
 
-  const typing = new TypingTracker({ io: ctx.io, delivery: ctx.delivery, metrics: ctx.metrics });
+  const typing = new TypingTracker({ delivery: ctx.delivery });
   const typingLimiter = config.chat.typingRate ? ctx.shared.rateLimiters.create('rate:chat-typing', config.chat.typingRate) : unlimited;
-  ctx.handle(chatHandlers({ ...chat, typing, typingLimiter, io: ctx.io, metrics: ctx.metrics }));
+  ctx.handle(chatHandlers({ ...chat, typing, typingLimiter, delivery: ctx.delivery }));
   ctx.onAuthenticated((socket) => void socket.on('disconnect', () => typing.drop(socket.id)));
   deliverChatEvents(events, ctx.delivery, ctx.io);
   registerChatRoutes(ctx.http, { ...chat, guard: ctx.guards.staff });

@@ -18,6 +18,11 @@ export class Delivery {
     this.send(this.io.to(target as string | string[]), event, args);
   }
 
+  /** To `room` but not to any socket of `userId` ("to the others"), on every node. */
+  toOthers<E extends OutEvent>(room: string, userId: string, event: E, ...args: OutArgs<E>): void {
+    this.send(this.io.to(room).except(rooms.user(userId)), event, args);
+  }
+
   /**
    * Skipped rather than queued for a client that is behind (positions): see
    * slow-clients.ts for why this is not Socket.IO's `volatile` flag.

@@ -1,10 +1,9 @@
 import { AppError } from '../../core/errors.ts';
 import { conversationPayload, messagePayload, roomView, type MessagesService, type RoomsService } from '../../modules/chat/index.ts';
-import type { Metrics } from '../../observability/metrics.ts';
+import type { Delivery } from '../delivery.ts';
 import type { RateLimiter } from '../../state/rate-limiter.ts';
 import type { EventHandler, HandlerContext } from '../event-router.ts';
-import { rooms, type LivegateServer } from '../types.ts';
-import { emitToOthers } from './room-emit.ts';
+import { rooms } from '../types.ts';
 import type { TypingTracker } from './typing.ts';
 
 export interface ChatHandlerDeps {
@@ -13,8 +12,7 @@ export interface ChatHandlerDeps {
   typing: TypingTracker;
   /** Per user, for typing events (CHAT_TYPING_RATE), on top of the router's class. */
   typingLimiter: RateLimiter;
-  io: LivegateServer;
-  metrics: Metrics;
+  delivery: Delivery;
 }
 
 /** The sender as others see it: the profile or token name, else the id. */
@@ -36,7 +34,7 @@ export function chatHandlers(deps: ChatHandlerDeps) {
     }
     const payload = { room: roomView(room), messages: messages.map(messagePayload) };
     ctx.emit('room:joined', payload);
-    emitToOthers(deps.io, deps.metrics, rooms.chat(roomId), ctx.userId, 'user:joined:room', { roomId, user: senderOf(ctx) });
+    deps.delivery.toOthers(rooms.chat(roomId), ctx.userId, 'user:joined:room', { roomId, user: senderOf(ctx) });
     return payload;
   };
 
@@ -45,7 +43,7 @@ export function chatHandlers(deps: ChatHandlerDeps) {
     if (!ctx.socket.rooms.has(room)) return null;
     deps.typing.stop(ctx.socket.id, roomId);
     await ctx.socket.leave(room);
-    emitToOthers(deps.io, deps.metrics, room, ctx.userId, 'user:left:room', { roomId, userId: ctx.userId });
+    deps.delivery.toOthers(room, ctx.userId, 'user:left:room', { roomId, userId: ctx.userId });
     return null;
   };
 

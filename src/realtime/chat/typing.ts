@@ -1,7 +1,5 @@
-import type { Metrics } from '../../observability/metrics.ts';
 import type { Delivery } from '../delivery.ts';
-import { rooms, type LivegateServer } from '../types.ts';
-import { emitToOthers } from './room-emit.ts';
+import { rooms } from '../types.ts';
 
 export const TYPING_AUTO_STOP_MS = 3000;
 
@@ -16,7 +14,7 @@ export class TypingTracker {
   private readonly active = new Map<string, Typing>();
   private readonly bySocket = new Map<string, Set<string>>();
 
-  constructor(private readonly deps: { io: LivegateServer; delivery: Delivery; metrics: Metrics; autoStopMs?: number }) {}
+  constructor(private readonly deps: { delivery: Delivery; autoStopMs?: number }) {}
 
   /** `otherParty`: the other member of a direct room, who also gets seed 002's `message.typing`. */
   start(socketId: string, user: { id: string; name: string }, roomId: string, otherParty?: string): void {
@@ -30,7 +28,7 @@ export class TypingTracker {
     if (!keys) this.bySocket.set(socketId, (keys = new Set()));
     keys.add(key);
     if (current) return;
-    emitToOthers(this.deps.io, this.deps.metrics, rooms.chat(roomId), user.id, 'user:typing', { roomId, userId: user.id, userName: user.name });
+    this.deps.delivery.toOthers(rooms.chat(roomId), user.id, 'user:typing', { roomId, userId: user.id, userName: user.name });
     if (otherParty) this.deps.delivery.to(rooms.user(otherParty), 'message.typing', { userId: user.id, conversationId: roomId });
   }
 
@@ -43,7 +41,7 @@ export class TypingTracker {
     this.active.delete(key);
     this.bySocket.get(socketId)?.delete(key);
     if (this.bySocket.get(socketId)?.size === 0) this.bySocket.delete(socketId);
-    emitToOthers(this.deps.io, this.deps.metrics, rooms.chat(roomId), current.userId, 'user:stopped-typing', { roomId, userId: current.userId });
+    this.deps.delivery.toOthers(rooms.chat(roomId), current.userId, 'user:stopped-typing', { roomId, userId: current.userId });
     return true;
   }
 
