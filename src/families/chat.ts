@@ -20,7 +20,7 @@ export function attachChat(ctx: FamilyContext, deps: { trips: TripsFamily; notif
   const events = new DomainEvents<ChatEvents>(log);
   const chat = createChatModule({ db: ctx.db, events, clock, settings: config.chat });
   openTripChats(deps.trips.events, chat.rooms, () => isoNow(clock), log);
-  notifyOfflineMembers(events, { isOnline: (userId) => ctx.registry.isOnline(userId), notifier: deps.notifications.service }, log);
+  notifyOfflineMembers(events, { onlineAmong: (userIds) => ctx.registry.onlineAmong(userIds), notifier: deps.notifications.service }, log);
 
   const typing = new TypingTracker({ delivery: ctx.delivery });
   const typingLimiter = config.chat.typingRate ? ctx.shared.rateLimiters.create('rate:chat-typing', config.chat.typingRate) : unlimited;

@@ -15,7 +15,7 @@ export function attachNotifications(ctx: FamilyContext, deps: { trips: TripsFami
   const { config, clock, metrics, log } = ctx;
   const events = new DomainEvents<NotificationsEvents>(log);
   const notifications = createNotificationsModule({
-    db: ctx.db, events, clock, settings: config.notifications, isOnline: (userId) => ctx.registry.isOnline(userId), metrics, log,
+    db: ctx.db, events, clock, settings: config.notifications, onlineAmong: (userIds) => ctx.registry.onlineAmong(userIds), metrics, log,
   });
   notifyTripEvents(deps.trips.events, notifications.service, log);
   ctx.handle(notificationsHandlers({ notifications: notifications.service }));

@@ -44,6 +44,8 @@ export interface ConnectionRegistry {
   list(): Promise<ConnectionInfo[]>;
   count(): Promise<number>;
   isOnline(userId: string): Promise<boolean>;
+  /** The users among `userIds` with a live socket anywhere: one round trip however many are asked. */
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,10 @@ export class MemoryConnectionRegistry implements ConnectionRegistry {
 
   async isOnline(userId: string): Promise<boolean> {
     return this.byUser.has(userId);
+  }
+
+  async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    return new Set(userIds.filter((id) => this.byUser.has(id)));
   }
 
   async close(): Promise<void> {

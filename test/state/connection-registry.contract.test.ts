@@ -92,6 +92,22 @@ function contract(name: string, impl: Implementation): void {
       assert.deepEqual(await registry.listForUser('u-online'), []);
     });
 
+    test('onlineAmong answers like isOnline for each user, in one call', async () => {
+      const [a1, a2, b] = [conn('u-among-a', 1), conn('u-among-a', 2), conn('u-among-b', 1)];
+      await registry.add(a1);
+      await registry.add(a2);
+      await registry.add(b);
+      await registry.remove(b);
+      const asked = ['u-among-a', 'u-among-b', 'u-among-none', 'u-among-a'];
+      const online = await registry.onlineAmong(asked);
+      assert.deepEqual([...online].sort(), ['u-among-a']);
+      for (const id of asked) assert.equal(online.has(id), await registry.isOnline(id), id);
+      assert.deepEqual([...(await registry.onlineAmong([]))], []);
+      await registry.remove(a1);
+      await registry.remove(a2);
+      assert.deepEqual([...(await registry.onlineAmong(asked))], []);
+    });
+
     test('setTransport changes what get, list and listForUser report', async () => {
       const c = conn('u-upgrade', 1);
       await registry.add(c);

@@ -15,12 +15,12 @@ interface Subscribable<M> { on<K extends keyof M>(type: K, fn: (payload: M[K]) =
  * PUSH_WEBHOOK_URL when that is set. Online members get nothing here (they
  * have the live events). Keyed by message, so a replay creates nothing.
  */
-export function notifyOfflineMembers(events: Subscribable<ChatEvents>, deps: { isOnline(userId: string): Promise<boolean>; notifier: ChatNotifier }, log: Logger): void {
+export function notifyOfflineMembers(events: Subscribable<ChatEvents>, deps: { onlineAmong(userIds: readonly string[]): Promise<ReadonlySet<string>>; notifier: ChatNotifier }, log: Logger): void {
   events.on('chat.message_created', ({ message, room, memberIds }) => {
     void (async () => {
       const others = memberIds.filter((id) => id !== message.sender.id);
-      const online = await Promise.all(others.map((id) => deps.isOnline(id)));
-      const offline = others.filter((_, i) => !online[i]);
+      const online = await deps.onlineAmong(others);
+      const offline = others.filter((id) => !online.has(id));
       if (offline.length === 0) return;
       await deps.notifier.send({ userIds: offline }, {
         type: 'info',

@@ -30,8 +30,8 @@ export interface NotificationsModuleDeps {
   events: Publisher<NotificationsEvents>;
   clock: Clock;
   settings: NotificationsSettings & { readonly push: PushSettings | undefined };
-  /** Cluster-wide presence (the connection registry). */
-  isOnline(userId: string): Promise<boolean>;
+  /** Cluster-wide presence (the connection registry): who among these has a live socket. */
+  onlineAmong(userIds: readonly string[]): Promise<ReadonlySet<string>>;
   metrics: Metrics;
   log: Logger;
 }
@@ -47,7 +47,7 @@ export interface NotificationsModule {
 export function createNotificationsModule(deps: NotificationsModuleDeps): NotificationsModule {
   const { settings } = deps;
   const push = settings.push
-    ? new PushRelay({ repo: new PushRepository(deps.db), isOnline: deps.isOnline, settings: settings.push, clock: deps.clock, metrics: deps.metrics, log: deps.log })
+    ? new PushRelay({ repo: new PushRepository(deps.db), onlineAmong: deps.onlineAmong, settings: settings.push, clock: deps.clock, metrics: deps.metrics, log: deps.log })
     : undefined;
   const service = new NotificationsService({ repo: new NotificationsRepository(deps.db), events: deps.events, clock: deps.clock, settings, push });
   return {

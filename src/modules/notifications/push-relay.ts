@@ -26,7 +26,7 @@ export interface PushSettings {
 export interface PushRelayDeps {
   repo: PushRepository;
   /** Cluster-wide: a user with a live socket on any node gets no push. */
-  isOnline(userId: string): Promise<boolean>;
+  onlineAmong(userIds: readonly string[]): Promise<ReadonlySet<string>>;
   settings: PushSettings;
   clock: Clock;
   metrics: Metrics;
@@ -138,11 +138,9 @@ export class PushRelay {
     return claimed.length;
   }
 
-  private async onlineAmong(userIds: string[]): Promise<Set<string>> {
-    const unique = [...new Set(userIds)];
+  private async onlineAmong(userIds: string[]): Promise<ReadonlySet<string>> {
     // A registry error counts as offline: a duplicate push beats a missed one.
-    const flags = await Promise.all(unique.map((id) => this.d.isOnline(id).catch(() => false)));
-    return new Set(unique.filter((_, i) => flags[i]));
+    return this.d.onlineAmong(userIds).catch(() => new Set<string>());
   }
 
   private outcome(c: ClaimedPush, status: FinalPushStatus, outcome: string, error: string | null = null): PushResult {

@@ -124,6 +124,18 @@ end
 if ARGV[3] == 'any' then return 0 end
 return out`);
 
+/** ARGV: prefix, then user ids. 1 or 0 per user: whether any of their sockets is alive. */
+export const ONLINE_AMONG = luaScript(`${PRELUDE}
+local t, out = now(), {}
+for i = 2, #ARGV do
+  local online = 0
+  for _, sid in ipairs(redis.call('ZRANGE', p .. 'u:' .. ARGV[i], 0, -1)) do
+    if alive(sid, t) then online = 1 break end
+  end
+  out[#out + 1] = online
+end
+return out`);
+
 /** ARGV: prefix. Ids of live sockets. */
 export const LIVE_IDS = luaScript(`${PRELUDE}
 return redis.call('ZRANGEBYSCORE', live, string.format('(%d', now()), '+inf')`);
