@@ -28,7 +28,7 @@ import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../lib/spawn-server.ts';
 
-const { quick, value } = scenarioArgs();
+const { quick, value, profileDir } = scenarioArgs();
 // The goal's load is 1,000 members × 200 messages/s = 200k deliveries/s: more than this 2-core machine's
 // socket writes allow with the receivers on the same cores; `--rate` and `--members` scale it down for a valid row.
 const MEMBERS = Number(value('members') ?? 1000);
@@ -167,7 +167,7 @@ const pgServer = await startPostgres();
 if (!pgServer) notes.push('PostgreSQL binaries missing: Livegate ran on PGlite and the history part was skipped.');
 const env = { RATE_LIMIT_CHAT: '0', CHAT_TYPING_RATE: '0', ...(pgServer ? { DATABASE_URL: pgServer.url } : {}) };
 try {
-  const lg = await startTarget('livegate', { env });
+  const lg = await startTarget('livegate', { env, profileDir });
   try {
     rows.push(await fanout(lg, 'livegate'));
     if (pgServer) rows.push(...(await history(lg, pgServer.url)));
