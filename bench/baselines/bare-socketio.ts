@@ -6,20 +6,9 @@
  * `ping` → `pong`. No validation, rate limits, storage or coalescing.
  *   PORT=4000 JWT_SECRET=… node --import tsx bench/baselines/bare-socketio.ts
  */
-import { createServer } from 'node:http';
-import { Server } from 'socket.io';
-import { announceReady, handleHttp, PORT, vehicleLocation, vehicleOfDriver, verifyToken, type Fix, type Identity } from './common.ts';
+import { announceReady, createBareIo, PORT, vehicleLocation, vehicleOfDriver, type Fix, type Identity } from './common.ts';
 
-const http = createServer(handleHttp);
-const io = new Server(http, { path: '/socket.io', transports: ['polling', 'websocket'], serveClient: false });
-
-io.use((socket, next) => {
-  verifyToken((socket.handshake.auth as { token?: unknown }).token).then((id) => {
-    if (!id) return next(new Error('Invalid or expired token'));
-    socket.data = id;
-    next();
-  }, next);
-});
+const { http, io } = createBareIo();
 
 io.on('connection', (socket) => {
   const { userId, role } = socket.data as Identity;

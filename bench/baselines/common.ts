@@ -5,7 +5,8 @@
  * `POST /api/vehicles { id, driverId }` (the same call it makes on Livegate),
  * and the `vehicle:location` payload Livegate emits.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { Server } from 'socket.io';
 import { jwtVerify } from 'jose';
 
 export const PORT = Number(process.env.PORT ?? process.argv[2] ?? 0);
@@ -58,4 +59,21 @@ export function vehicleLocation(vehicleId: string, fix: Fix) {
 export function announceReady(port: number): void {
   process.stdout.write(`ready ${port}\n`);
   process.once('SIGTERM', () => process.exit(0));
+}
+
+/**
+ * Plain Socket.IO on `handleHttp`, with the JWT checked in a middleware the
+ * way its documentation shows: the start of every bare baseline server.
+ */
+export function createBareIo(): { http: HttpServer; io: Server } {
+  const http = createServer(handleHttp);
+  const io = new Server(http, { path: '/socket.io', transports: ['polling', 'websocket'], serveClient: false });
+  io.use((socket, next) => {
+    verifyToken((socket.handshake.auth as { token?: unknown }).token).then((id) => {
+      if (!id) return next(new Error('Invalid or expired token'));
+      socket.data = id;
+      next();
+    }, next);
+  });
+  return { http, io };
 }

@@ -4,20 +4,10 @@
  * `io.to(room).emit('message:new', …)` and an ack. No membership check,
  * storage, sanitizing or push. Started by bench/scenarios/chat.ts.
  */
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Server } from 'socket.io';
-import { announceReady, handleHttp, PORT, verifyToken, type Identity } from '../baselines/common.ts';
+import { announceReady, createBareIo, PORT, type Identity } from '../baselines/common.ts';
 
-const http = createServer(handleHttp);
-const io = new Server(http, { path: '/socket.io', transports: ['polling', 'websocket'], serveClient: false });
-io.use((socket, next) => {
-  verifyToken((socket.handshake.auth as { token?: unknown }).token).then((id) => {
-    if (!id) return next(new Error('Invalid or expired token'));
-    socket.data = id;
-    next();
-  }, next);
-});
+const { http, io } = createBareIo();
 io.on('connection', (socket) => {
   const { userId, role } = socket.data as Identity;
   socket.emit('authenticated', { userId, role, connectionId: socket.id });

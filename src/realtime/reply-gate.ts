@@ -65,7 +65,11 @@ class ConnectionGate {
     } finally {
       this.passing = false;
     }
-    for (const event of repeats) this.drop.push(`2["${event}",`);
+    // Only what is held can be dropped; each event's prefix once, however many answers overlap.
+    if (!this.released) for (const event of repeats) {
+      const prefix = `2["${event}",`;
+      if (!this.drop.includes(prefix)) this.drop.push(prefix);
+    }
     if (--this.inFlight === 0) this.flush(false);
   }
 

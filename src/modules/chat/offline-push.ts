@@ -1,12 +1,12 @@
 import type { Logger } from '../../core/logger.ts';
 import type { ChatEvents } from './chat-types.ts';
 import { preview } from './content.ts';
+import type { EventSource } from '../../core/domain-events.ts';
 
 /** The narrow slice of the notifications module chat uses (NotificationsService satisfies it). */
 export interface ChatNotifier {
   send(target: { userIds: string[] }, input: { type: 'info'; title: string; message: string; data: Record<string, unknown> }, opts: { dedupeKey?: string }): Promise<unknown>;
 }
-interface Subscribable<M> { on<K extends keyof M>(type: K, fn: (payload: M[K]) => void): void }
 
 /**
  * Members with no socket anywhere in the cluster get a new message as a
@@ -15,7 +15,7 @@ interface Subscribable<M> { on<K extends keyof M>(type: K, fn: (payload: M[K]) =
  * PUSH_WEBHOOK_URL when that is set. Online members get nothing here (they
  * have the live events). Keyed by message, so a replay creates nothing.
  */
-export function notifyOfflineMembers(events: Subscribable<ChatEvents>, deps: { onlineAmong(userIds: readonly string[]): Promise<ReadonlySet<string>>; notifier: ChatNotifier }, log: Logger): void {
+export function notifyOfflineMembers(events: EventSource<ChatEvents>, deps: { onlineAmong(userIds: readonly string[]): Promise<ReadonlySet<string>>; notifier: ChatNotifier }, log: Logger): void {
   events.on('chat.message_created', ({ message, room, memberIds }) => {
     void (async () => {
       const others = memberIds.filter((id) => id !== message.sender.id);

@@ -23,7 +23,7 @@ export { NotificationsService, type NotificationsSettings, type SendResult, type
 export type { PushRelay, PushSettings } from './push-relay.ts';
 export { PushRepository } from './push.repository.ts';
 export { signPush, verifyPush, PUSH_HEADERS } from './push-signature.ts';
-export { notifyTripEvents, type TripEventSource } from './trip-notifications.ts';
+export { notifyTripEvents } from './trip-notifications.ts';
 
 export interface NotificationsModuleDeps {
   db: Queryable;

@@ -2,11 +2,7 @@ import type { Logger } from '../../core/logger.ts';
 import { toMoney, type TripsEvents } from '../trips/index.ts';
 import type { NotificationInput } from './notification-types.ts';
 import type { NotificationsService } from './notifications.service.ts';
-
-/** The subscribing half of the trips module's event bus. */
-export interface TripEventSource {
-  on<K extends keyof TripsEvents>(type: K, fn: (payload: TripsEvents[K]) => void): void;
-}
+import type { EventSource } from '../../core/domain-events.ts';
 
 /**
  * Inbox notifications for the passenger at the moments seed 000 shows:
@@ -15,7 +11,7 @@ export interface TripEventSource {
  * lasting, pushable record. Each has a dedupe key, so a replayed event
  * creates nothing twice.
  */
-export function notifyTripEvents(events: TripEventSource, notifications: NotificationsService, log: Logger): void {
+export function notifyTripEvents(events: EventSource<TripsEvents>, notifications: NotificationsService, log: Logger): void {
   const notify = (userId: string, key: string, input: NotificationInput) => {
     notifications.notifyUser(userId, input, { dedupeKey: key }).catch((err: unknown) => log.warn({ err, userId, key }, 'trip notification failed'));
   };

@@ -1,12 +1,12 @@
 import type { Logger } from '../../core/logger.ts';
 import type { PaymentsEvents } from './payments-events.ts';
 import { toMoney } from './money.ts';
+import type { EventSource } from '../../core/domain-events.ts';
 
 /** The narrow slice of the notifications module payments uses (NotificationsService satisfies it). */
 export interface PaymentNotifier {
   notifyUser(userId: string, input: { type: 'success' | 'error' | 'info'; title: string; message: string; data: Record<string, unknown> }, opts: { dedupeKey?: string }): Promise<unknown>;
 }
-interface Subscribable<M> { on<K extends keyof M>(type: K, fn: (payload: M[K]) => void): void }
 
 /**
  * Completed payments and failed `process_payment` attempts also land in the
@@ -15,7 +15,7 @@ interface Subscribable<M> { on<K extends keyof M>(type: K, fn: (payload: M[K]) =
  * (`payment_failed`): the trip's own "Trip Completed" notification is the
  * inbox entry of that moment, and the trip-notification contract counts it alone.
  */
-export function notifyPaymentEvents(events: Subscribable<PaymentsEvents>, notifier: PaymentNotifier, log: Logger): void {
+export function notifyPaymentEvents(events: EventSource<PaymentsEvents>, notifier: PaymentNotifier, log: Logger): void {
   events.on('payment.completed', ({ payment }) => {
     notifier.notifyUser(payment.passengerId, {
       type: 'success', title: 'Payment completed', message: `Paid ${toMoney(payment.totalMinor).toFixed(2)} by ${payment.method}`,

@@ -16,7 +16,8 @@ import { TripDispatcher } from './trip-dispatch.ts';
 import type { TripsSettings } from './trip-settings.ts';
 import { TripSweeper } from './trip-sweeper.ts';
 import { TripsRepository } from './trips.repository.ts';
-import type { Publisher, TripsEvents } from './trips-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
+import type { TripsEvents } from './trips-events.ts';
 import { TripsService } from './trips.service.ts';
 
 export type { TripsEvents, TripCompletedEvent } from './trips-events.ts';

@@ -3,7 +3,8 @@ import type { LatLng } from '../../core/ride-ports.ts';
 import type { GeoIndex } from '../../state/geo-index.ts';
 import type { Candidate, OffersRepository } from './offers.repository.ts';
 import { partyProfile, type ProfileReader } from './profiles.ts';
-import type { Publisher, TripsEvents } from './trips-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
+import type { TripsEvents } from './trips-events.ts';
 import type { TripsSettings } from './trip-settings.ts';
 import type { PartyProfile, Trip } from './trip-types.ts';
 

@@ -9,7 +9,8 @@ import type { TripsSettings } from './trip-settings.ts';
 import { allowedFrom, TRIP_TRANSITIONS, type TripAction, type TripActor } from './trip-transitions.ts';
 import type { ActorRole, CancelledBy, Trip, TripStatusChange } from './trip-types.ts';
 import type { Changed, TransitionFields, TripsRepository } from './trips.repository.ts';
-import type { Publisher, TripsEvents } from './trips-events.ts';
+import type { Publisher } from '../../core/domain-events.ts';
+import type { TripsEvents } from './trips-events.ts';
 
 /** The user acting, from the socket or the HTTP principal. `name` is the token's, for users without a profile. */
 export interface TripParty { userId: string; name?: string | undefined }

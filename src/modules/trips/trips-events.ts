@@ -1,5 +1,3 @@
-import type { Publisher } from '../../core/domain-events.ts';
-export type { Publisher };
 import type { LatLng } from '../../core/ride-ports.ts';
 import type { ActorRole, CancelledBy, DriverProfile, PartyProfile, PaymentMethod, Trip, TripStatus, TripType, TripUnavailableReason } from './trip-types.ts';
 

@@ -4,11 +4,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { Delivery } from '../delivery.ts';
 import type { SessionHook } from '../sessions.ts';
 import { rooms } from '../types.ts';
-
-/** The subscribing half of the alerts module's event bus. */
-export interface AlertEventSource {
-  on<K extends keyof AlertsEvents>(type: K, fn: (payload: AlertsEvents[K]) => void): void;
-}
+import type { EventSource } from '../../core/domain-events.ts';
 
 /**
  * Turns alerts-module events into emits: `emergency_alert` (seed 000) to
@@ -17,7 +13,7 @@ export interface AlertEventSource {
  * to the reporter and to `admins` (other dashboards clear it). Each is one
  * emit to several rooms.
  */
-export function deliverAlertEvents(events: AlertEventSource, delivery: Delivery): void {
+export function deliverAlertEvents(events: EventSource<AlertsEvents>, delivery: Delivery): void {
   events.on('alert.raised', ({ alert, partyIds }) => {
     const payload = alertPayload(alert);
     delivery.to([rooms.admins, ...partyIds.map(rooms.user)], 'emergency_alert', payload);

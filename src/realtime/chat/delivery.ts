@@ -1,8 +1,7 @@
 import { conversationPayload, messagePayload, type ChatEvents } from '../../modules/chat/index.ts';
 import type { Delivery } from '../delivery.ts';
 import { rooms, type LivegateServer } from '../types.ts';
-
-interface ChatEventSource { on<K extends keyof ChatEvents>(type: K, fn: (payload: ChatEvents[K]) => void): void }
+import type { EventSource } from '../../core/domain-events.ts';
 
 /**
  * Chat-module events → emits. A message goes to `chat:{roomId}` as
@@ -12,7 +11,7 @@ interface ChatEventSource { on<K extends keyof ChatEvents>(type: K, fn: (payload
  * to the message's sender in both styles. A removed member's sockets leave
  * the room on every node at once.
  */
-export function deliverChatEvents(events: ChatEventSource, delivery: Delivery, io: LivegateServer): void {
+export function deliverChatEvents(events: EventSource<ChatEvents>, delivery: Delivery, io: LivegateServer): void {
   events.on('chat.message_created', ({ message, room, memberIds }) => {
     const payload = messagePayload(message);
     delivery.to(rooms.chat(room.id), 'message:new', payload);

@@ -6,11 +6,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { Delivery } from '../delivery.ts';
 import type { SessionHook } from '../sessions.ts';
 import { rooms } from '../types.ts';
-
-/** The subscribing half of the notifications module's event bus. */
-export interface NotificationEventSource {
-  on<K extends keyof NotificationsEvents>(type: K, fn: (payload: NotificationsEvents[K]) => void): void;
-}
+import type { EventSource } from '../../core/domain-events.ts';
 
 /**
  * Turns notifications-module events into emits: a new notification goes to
@@ -20,7 +16,7 @@ export interface NotificationEventSource {
  * With a batch window, a burst to one user goes out as its first
  * notification alone, then the rest in one `notifications:batch` (seed 003).
  */
-export function deliverNotificationEvents(events: NotificationEventSource, delivery: Delivery, opts: { batchWindowMs: number; now: () => number }): { stop(): void } {
+export function deliverNotificationEvents(events: EventSource<NotificationsEvents>, delivery: Delivery, opts: { batchWindowMs: number; now: () => number }): { stop(): void } {
   const emitOne = (userIds: readonly string[], n: Notification) => {
     const to = userIds.map(rooms.user);
     delivery.to(to, 'notification', notificationPayload(n));

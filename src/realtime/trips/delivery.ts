@@ -1,11 +1,7 @@
 import { assignmentConfirmed, driverArrived, newTripAvailable, roomData, tripAccepted, tripCancelled, tripCompleted, tripStarted, type TripsEvents } from '../../modules/trips/index.ts';
 import type { Delivery } from '../delivery.ts';
 import { rooms } from '../types.ts';
-
-/** The subscribing half of the domain-event bus, for the trips module's events. */
-export interface TripEventSource {
-  on<K extends keyof TripsEvents>(type: K, fn: (payload: TripsEvents[K]) => void): void;
-}
+import type { EventSource } from '../../core/domain-events.ts';
 
 /**
  * Turns trips-module events into emits (family A, seed 001 room
@@ -13,7 +9,7 @@ export interface TripEventSource {
  * on every node); `trip:{id}` gets `trip:updated` for every status change plus
  * `trip:started|completed|cancelled`. An offer wave is one emit to many rooms.
  */
-export function deliverTripEvents(events: TripEventSource, delivery: Delivery): void {
+export function deliverTripEvents(events: EventSource<TripsEvents>, delivery: Delivery): void {
   events.on('trip.status_changed', ({ trip }) => {
     delivery.to(rooms.trip(trip.id), 'trip:updated', { tripId: trip.id, data: roomData(trip) });
   });
