@@ -38,6 +38,8 @@ export interface Config {
   };
   readonly shutdownDrainMs: number;
   readonly heartbeatIntervalMs: number;
+  /** Plain WebSocket and Server-Sent Events (src/realtime/transports/). */
+  readonly transports: { readonly wsPingIntervalMs: number; readonly wsPingTimeoutMs: number; readonly wsAuthTimeoutMs: number; readonly sseKeepAliveMs: number };
   readonly profileCacheTtlMs: number;
   /** Trips and dispatch. */
   readonly trips: TripsSettings;
@@ -143,6 +145,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    transports: { wsPingIntervalMs: e.WS_PING_INTERVAL_MS, wsPingTimeoutMs: e.WS_PING_TIMEOUT_MS, wsAuthTimeoutMs: e.WS_AUTH_TIMEOUT_MS, sseKeepAliveMs: e.SSE_KEEPALIVE_MS },
     profileCacheTtlMs: e.PROFILE_CACHE_TTL_MS,
     // Trips and dispatch.
     trips: {

@@ -153,6 +153,13 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH: rateSpec.prefault('10/60'),
   SHUTDOWN_DRAIN_MS: int(0, 600_000).default(10_000),
   HEARTBEAT_INTERVAL_MS: int(0, 3_600_000).default(30_000),
+  /** Plain WebSocket (`GET /ws`): a protocol-level ping this often; a peer that has not answered by the next ping (at most ping + timeout) is cut off. Socket.IO's own: 25 s / 20 s. */
+  WS_PING_INTERVAL_MS: int(50, 600_000).default(25_000),
+  WS_PING_TIMEOUT_MS: int(50, 600_000).default(20_000),
+  /** `GET /ws` without a token in the request: the first frame must be `authenticate` within this many ms (else close 4001). */
+  WS_AUTH_TIMEOUT_MS: int(50, 60_000).default(5_000),
+  /** `GET /events`: a `: keep-alive` comment this often. */
+  SSE_KEEPALIVE_MS: int(50, 600_000).default(15_000),
   PROFILE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
 
   // --- Trips and dispatch (family A). ---
