@@ -13,6 +13,7 @@ import { chatInbound, chatOutbound, type ChatOutbound } from './families/chat.ts
 import { bookingsInbound, bookingsOutbound, type BookingsOutbound } from './families/bookings.ts';
 import { liveEventsInbound, liveEventsOutbound, type LiveEventsOutbound } from './families/live-events.ts';
 import { presenceInbound, presenceOutbound, type PresenceOutbound } from './families/presence.ts';
+import { streamsInbound, streamsOutbound, type StreamsOutbound } from './families/streams.ts';
 import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
 
@@ -32,6 +33,7 @@ export const FAMILIES = [
   { title: 'Bookings', inbound: bookingsInbound, outbound: bookingsOutbound },
   { title: 'Live events', inbound: liveEventsInbound, outbound: liveEventsOutbound },
   { title: 'Presence and contacts', inbound: presenceInbound, outbound: presenceOutbound },
+  { title: 'Durable streams and recovery', inbound: streamsInbound, outbound: streamsOutbound },
 ] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
 /** Every client→server event the gateway accepts, by name. */
@@ -48,6 +50,7 @@ export const INBOUND = {
   ...presenceInbound,
   ...bookingsInbound,
   ...liveEventsInbound,
+  ...streamsInbound,
 } as const;
 
 /** Every server→client event, by name: its payload schema and who receives it. */
@@ -64,6 +67,7 @@ export const OUTBOUND = {
   ...presenceOutbound,
   ...bookingsOutbound,
   ...liveEventsOutbound,
+  ...streamsOutbound,
 } as const;
 
 export type InboundEvent = keyof typeof INBOUND;
@@ -84,7 +88,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, PresenceOutbound, BookingsOutbound, LiveEventsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, PresenceOutbound, BookingsOutbound, LiveEventsOutbound, StreamsOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {
@@ -94,6 +98,8 @@ export interface InterServerEvents {
   'locations:trip-changed': (driverId: string) => void;
   // …and a driver's new trip: every node keeps only admins and that trip's passenger in `driver_location:{driverId}`.
   'locations:watchers-reset': (driverId: string, passengerId: string) => void;
+  // A durable event appended on one node: each node emits it to its own sockets of those users, each with its seq.
+  'stream:deliver': (message: { event: string; payload: unknown; seqs: Array<[userId: string, seq: number]> }) => void;
 }
 
 /** Socket.IO generic 4: per-socket data, set once at handshake. */

@@ -63,3 +63,5 @@ export {
   type PublishBody, type PublishMessage, type PublishTarget, type PublishResult, type WebhookBody, type WebhookType,
   type TicketPurchasedPayload, type TicketTransferredPayload, type EventUpdatedPayload, type BalanceUpdatedPayload, type MarketUpdatePayload,
 } from './families/live-events.ts';
+// Durable streams and recovery.
+export { recoveryIncompletePayload, type RecoveryIncompletePayload } from './families/streams.ts';
