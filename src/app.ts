@@ -7,6 +7,7 @@ import { attachChat } from './families/chat.ts';
 import { attachBookings } from './families/bookings.ts';
 import { attachConnection } from './families/connection.ts';
 import { createContext, type AppDeps } from './families/context.ts';
+import { attachDocs } from './families/docs.ts';
 import { attachFleet } from './families/fleet.ts';
 import { attachLiveEvents } from './families/live-events.ts';
 import { attachLocations } from './families/locations.ts';
@@ -85,6 +86,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   attachBookings(ctx);
   attachLiveEvents(ctx);
   attachPublish(ctx);
+  attachDocs(ctx);
 
   await ctx.open();
 
