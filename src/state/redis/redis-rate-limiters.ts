@@ -1,5 +1,6 @@
-import { RateLimiterMemory, RateLimiterRedis, RLWrapperTimeouts } from 'rate-limiter-flexible';
-import { adaptFlexible, type RateLimiterFactory } from '../rate-limiter.ts';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterFactory } from '../rate-limiter.ts';
+import { LeasedRateLimiter, leaseSize } from './leased-rate-limiter.ts';
 import type { RedisClient } from './redis-client.ts';
 
 export interface RedisRateLimitersOptions {
@@ -11,28 +12,27 @@ export interface RedisRateLimitersOptions {
 
 /**
  * Limits counted in Redis, so "N per S seconds" holds across the whole
- * cluster. When Redis is down (refused at once: the client has no offline
- * queue) or hung (no answer within `timeoutMs`), each limiter falls back to
- * its in-process insurance limiter with the same rule: limits degrade to
- * per-node instead of failing or letting everything through.
- *
- * The insurance sits on the timeout wrapper only: on the Redis limiter too, a
- * command that first times out and later fails would be charged twice.
+ * cluster, taken from Redis by the lease (leased-rate-limiter.ts): one round
+ * trip per 1/20 of a key's budget rather than per event, with the tolerance
+ * explained there (never more than N; a key active on several nodes may be
+ * refused a little early). When Redis is down (refused at once: the client
+ * has no offline queue) or hung (no answer within `timeoutMs`), each limiter
+ * answers from its in-process insurance limiter with the same rule: limits
+ * degrade to per-node instead of failing or letting everything through.
  */
 export function redisRateLimiters(client: RedisClient, opts: RedisRateLimitersOptions = {}): RateLimiterFactory {
   const prefix = opts.prefix ?? 'livegate:rl:';
   return {
     create(name, rule) {
-      const insuranceLimiter = new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.durationS });
-      const redis = new RateLimiterRedis({
-        storeClient: client,
-        useRedisPackage: true,
-        rejectIfRedisNotReady: true,
-        keyPrefix: `${prefix}${name}`,
-        points: rule.points,
-        duration: rule.durationS,
+      const keyPrefix = `${prefix}${name}:`;
+      return new LeasedRateLimiter({
+        client,
+        rule,
+        redisKey: (key) => keyPrefix + key,
+        insurance: new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.durationS }),
+        timeoutMs: opts.timeoutMs ?? 250,
+        leaseSize: leaseSize(rule),
       });
-      return adaptFlexible(new RLWrapperTimeouts({ limiter: redis, insuranceLimiter, timeoutMs: opts.timeoutMs ?? 250 }));
     },
   };
 }
