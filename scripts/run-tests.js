@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every test/**/*.test.ts through Node's test runner with tsx.
+// `npm test`: every test/**/*.test.ts (and .test.tsx) through Node's test runner with tsx.
 // Optional arguments narrow the run to files whose path contains them.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? find(path) : path.endsWith('.test.ts') ? [path] : [];
+    return statSync(path).isDirectory() ? find(path) : /\.test\.tsx?$/.test(path) ? [path] : [];
   });
 }
 

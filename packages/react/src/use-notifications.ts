@@ -1,0 +1,32 @@
+import { useCallback, useState } from 'react';
+import type { EventPayload } from '@livegate/client';
+import { useLivegate } from './context.tsx';
+import { useEvent, useOnConnect } from './use-event.ts';
+
+export type Notification = EventPayload<'notification:new'>;
+
+export interface NotificationsState {
+  unreadCount: number;
+  /** Notifications received while mounted, newest first. */
+  received: Notification[];
+  /** Marks one notification (or `"all"`) read; resolves with the unread count left. */
+  markRead(id: string | 'all'): Promise<number>;
+}
+
+/** The unread count (`notification:request-count`, then every `notification:count`) and new notifications. */
+export function useNotifications(): NotificationsState {
+  const client = useLivegate();
+  const [unreadCount, setUnread] = useState(0);
+  const [received, setReceived] = useState<Notification[]>([]);
+  useOnConnect(client, () => {
+    client.emit('notification:request-count').then((a) => setUnread(a.count), () => undefined);
+  }, []);
+  useEvent('notification:count', (p) => setUnread(p.count));
+  useEvent('notification:new', (n) => setReceived((list) => [n, ...list.filter((x) => x.id !== n.id)]));
+  const markRead = useCallback(async (id: string | 'all') => {
+    const { count } = await client.emit('notification:mark-read', id);
+    setUnread(count);
+    return count;
+  }, [client]);
+  return { unreadCount, received, markRead };
+}

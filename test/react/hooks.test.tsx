@@ -1,0 +1,93 @@
+import './dom.ts';
+import assert from 'node:assert/strict';
+import { after, afterEach, before, test } from 'node:test';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { createClient, type LivegateClient } from '@livegate/client';
+import { LivegateProvider, useChatRoom, useNotifications, useTrip } from '@livegate/react';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { NEAR_PICKUP, RIDE, nextEvent, sdkClient } from '../sdk/sdk-helpers.ts';
+import { closeDom } from './dom.ts';
+
+let server: TestServer;
+const clients: LivegateClient[] = [];
+before(async () => {
+  server = await startServer();
+});
+afterEach(() => cleanup());
+after(async () => {
+  for (const c of clients) c.close();
+  await server.close();
+  closeDom();
+});
+
+/** A client for a component tree, connected as `sub`. */
+function appClient(sub: string, role: 'passenger' | 'driver' | 'user'): LivegateClient {
+  const client = createClient({ url: server.url, token: () => server.token(sub, role, { name: sub }), transports: ['websocket'] });
+  clients.push(client);
+  return client;
+}
+
+const WAIT = { timeout: 10_000 };
+
+function TripStatus({ tripId }: { tripId: string }) {
+  const { status } = useTrip(tripId);
+  return <p>status: {status ?? '…'}</p>;
+}
+
+test('useTrip shows the trip status as it changes', async () => {
+  const driver = await sdkClient(server, 'hk-driver', 'driver', clients);
+  const rider = await sdkClient(server, 'hk-rider', 'passenger', clients);
+  await driver.emit('driver_location_update', NEAR_PICKUP);
+  const offered = nextEvent<{ tripId: string }>((h) => driver.on('new_trip_available', h));
+  const { tripId } = await rider.emit('trip_request', RIDE);
+  await offered;
+  render(<LivegateProvider client={appClient('hk-rider', 'passenger')}><TripStatus tripId={tripId} /></LivegateProvider>);
+  await screen.findByText('status: searching_driver', undefined, WAIT);
+  await driver.emit('trip_accept', { tripId });
+  await screen.findByText('status: accepted', undefined, WAIT);
+  await driver.emit('driver_arrived', { tripId });
+  await screen.findByText('status: driver_arrived', undefined, WAIT);
+});
+
+function Inbox() {
+  const { unreadCount, received, markRead } = useNotifications();
+  return (
+    <div>
+      <p>unread: {unreadCount}</p>
+      <ul>{received.map((n) => <li key={n.id}>{n.message}</li>)}</ul>
+      <button onClick={() => void markRead('all')}>mark all read</button>
+    </div>
+  );
+}
+
+test('useNotifications shows the unread count and new notifications, and marks them read', async () => {
+  render(<LivegateProvider client={appClient('hk-inbox', 'passenger')}><Inbox /></LivegateProvider>);
+  await screen.findByText('unread: 0', undefined, WAIT);
+  const sent = await server.api('/api/notifications', { body: { userId: 'hk-inbox', notification: { title: 'Trip', message: 'Your driver is here' } } });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  await screen.findByText('Your driver is here', undefined, WAIT);
+  await screen.findByText('unread: 1', undefined, WAIT);
+  await act(async () => screen.getByText('mark all read').click());
+  await screen.findByText('unread: 0', undefined, WAIT);
+});
+
+function Room({ roomId }: { roomId: string }) {
+  const { room, messages } = useChatRoom(roomId);
+  return (
+    <div>
+      <h1>{room?.name ?? 'joining'}</h1>
+      <ul>{messages.map((m) => <li key={m.id}>{m.sender.name}: {m.content}</li>)}</ul>
+    </div>
+  );
+}
+
+test('useChatRoom shows a message another real client sends', async () => {
+  const created = await server.api('/api/chat/rooms', { body: { id: 'hk-room', name: 'Night shift', type: 'group', members: ['hk-reader', 'hk-writer'] } });
+  assert.ok(created.status === 201 || created.status === 200, JSON.stringify(created.body));
+  render(<LivegateProvider client={appClient('hk-reader', 'user')}><Room roomId="hk-room" /></LivegateProvider>);
+  await screen.findByText('Night shift', undefined, WAIT);
+  const writer = await sdkClient(server, 'hk-writer', 'user', clients);
+  await writer.emit('room:join', { roomId: 'hk-room' });
+  await writer.emit('message:send', { roomId: 'hk-room', content: 'Anyone near the airport?' });
+  await waitFor(() => assert.ok(screen.getByText('hk-writer: Anyone near the airport?')), WAIT);
+});
