@@ -67,6 +67,8 @@ export interface Config {
   readonly webhooks: { readonly secrets: Readonly<Record<string, string>> };
   /** Chat (family F). */
   readonly chat: ChatSettings & { readonly typingRate: RateRule };
+  /** The operator dashboard: map tiles and the position batch interval. */
+  readonly dashboard: { readonly tileUrl: string; readonly tileAttribution: string; readonly batchMs: number };
 }
 
 export class ConfigError extends Error {
@@ -206,6 +208,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     // Chat (family F).
     chat: { encryptionKeys: e.CHAT_ENCRYPTION_KEY ?? [], tripRoomCloseAfterMs: e.CHAT_TRIP_CLOSE_AFTER_S * 1000, typingRate: e.CHAT_TYPING_RATE },
+    // Operator dashboard.
+    dashboard: { tileUrl: e.DASHBOARD_TILE_URL, tileAttribution: e.DASHBOARD_TILE_ATTRIBUTION, batchMs: e.DASHBOARD_BATCH_MS },
   } satisfies Config);
 }
 

@@ -1,4 +1,4 @@
-import { DomainEvents } from '../core/domain-events.ts';
+import { DomainEvents, type EventSource } from '../core/domain-events.ts';
 import { registerFleetRoutes } from '../http/routes/fleet.routes.ts';
 import { registerGeofencesRoutes } from '../http/routes/geofences.routes.ts';
 import { createFleetModule, type FleetEvents, type FleetModule } from '../modules/fleet/index.ts';
@@ -8,7 +8,7 @@ import type { FamilyContext } from './context.ts';
 import type { Positions } from './positions.ts';
 
 /** Family B, fleet: vehicles and telemetry, subscriptions, low fuel, geofence crossings. */
-export function attachFleet(ctx: FamilyContext, positions: Positions): FleetModule {
+export function attachFleet(ctx: FamilyContext, positions: Positions): FleetModule & { readonly events: EventSource<FleetEvents> } {
   const { config, log } = ctx;
   const events = new DomainEvents<FleetEvents>(log);
   const fleet = createFleetModule({ db: ctx.db, history: positions.history.writer, events, clock: ctx.clock, settings: config.locations.fleet, log });
@@ -19,5 +19,5 @@ export function attachFleet(ctx: FamilyContext, positions: Positions): FleetModu
   ctx.lifecycle.add({ name: 'fleet', start: () => fleet.start(), stop: () => fleet.stop() });
   const delivery = deliverFleetEvents(events, ctx.delivery, ctx.io, { minIntervalMs: config.locations.minIntervalMs, trackingIntervalMs: config.locations.fleet.trackingIntervalMs });
   ctx.lifecycle.add({ name: 'fleet-delivery', stop: () => delivery.stop() });
-  return fleet;
+  return { ...fleet, events };
 }

@@ -1,4 +1,4 @@
-import { DomainEvents } from '../core/domain-events.ts';
+import { DomainEvents, type EventSource } from '../core/domain-events.ts';
 import { registerHistoryRoutes } from '../http/routes/history.routes.ts';
 import type { FleetModule } from '../modules/fleet/index.ts';
 import { createLocationsModule, type LocationsEvents, type LocationsModule } from '../modules/locations/index.ts';
@@ -14,7 +14,7 @@ import type { TripsFamily } from './trips.ts';
  * relayed to the passenger of the driver's trip, recorded; nearby drivers;
  * with REDIS_URL, positions shared with every node's dispatch.
  */
-export async function attachLocations(ctx: FamilyContext, deps: { positions: Positions; trips: TripsFamily; fleet: FleetModule }): Promise<LocationsModule> {
+export async function attachLocations(ctx: FamilyContext, deps: { positions: Positions; trips: TripsFamily; fleet: FleetModule }): Promise<LocationsModule & { readonly events: EventSource<LocationsEvents> }> {
   const { config, clock, log, io } = ctx;
   const { positions, trips, fleet } = deps;
   const feed = config.redisUrl
@@ -45,5 +45,5 @@ export async function attachLocations(ctx: FamilyContext, deps: { positions: Pos
   if (feed) ctx.lifecycle.add({ name: 'position-feed', stop: () => feed.stop() });
   const delivery = deliverLocationEvents(events, ctx.delivery, io, { minIntervalMs: config.locations.minIntervalMs, crossNode: ctx.crossNode });
   ctx.lifecycle.add({ name: 'location-delivery', stop: () => delivery.stop() });
-  return locations;
+  return { ...locations, events };
 }

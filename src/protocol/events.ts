@@ -14,6 +14,7 @@ import { bookingsInbound, bookingsOutbound, type BookingsOutbound } from './fami
 import { liveEventsInbound, liveEventsOutbound, type LiveEventsOutbound } from './families/live-events.ts';
 import { presenceInbound, presenceOutbound, type PresenceOutbound } from './families/presence.ts';
 import { streamsInbound, streamsOutbound, type StreamsOutbound } from './families/streams.ts';
+import { dashboardInbound, dashboardOutbound, type DashboardOutbound } from './families/dashboard.ts';
 import type { InboundSpec, OutboundSpec } from './define.ts';
 import type { SocketRole } from './roles.ts';
 
@@ -34,6 +35,7 @@ export const FAMILIES = [
   { title: 'Live events', inbound: liveEventsInbound, outbound: liveEventsOutbound },
   { title: 'Presence and contacts', inbound: presenceInbound, outbound: presenceOutbound },
   { title: 'Durable streams and recovery', inbound: streamsInbound, outbound: streamsOutbound },
+  { title: 'Operator dashboard (/admin)', inbound: dashboardInbound, outbound: dashboardOutbound },
 ] as const satisfies readonly { title: string; inbound: Record<string, InboundSpec>; outbound: Record<string, OutboundSpec> }[];
 
 /** Every client→server event the gateway accepts, by name. */
@@ -51,6 +53,7 @@ export const INBOUND = {
   ...bookingsInbound,
   ...liveEventsInbound,
   ...streamsInbound,
+  ...dashboardInbound,
 } as const;
 
 /** Every server→client event, by name: its payload schema and who receives it. */
@@ -68,6 +71,7 @@ export const OUTBOUND = {
   ...bookingsOutbound,
   ...liveEventsOutbound,
   ...streamsOutbound,
+  ...dashboardOutbound,
 } as const;
 
 export type InboundEvent = keyof typeof INBOUND;
@@ -88,7 +92,7 @@ export type ClientToServerEvents = {
 
 /** Socket.IO generic 2: what the server emits, inferred from each family's outbound schemas. */
 export interface ServerToClientEvents extends ConnectionOutbound, UsersOutbound, RidesOutbound, LocationsOutbound, FleetOutbound,
-  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, PresenceOutbound, BookingsOutbound, LiveEventsOutbound, StreamsOutbound {}
+  NotificationsOutbound, EmergenciesOutbound, PaymentsOutbound, ChatOutbound, PresenceOutbound, BookingsOutbound, LiveEventsOutbound, StreamsOutbound, DashboardOutbound {}
 
 /** Socket.IO generic 3: node-to-node messages through the adapter. */
 export interface InterServerEvents {
@@ -98,6 +102,8 @@ export interface InterServerEvents {
   'locations:trip-changed': (driverId: string) => void;
   // …and a driver's new trip: every node keeps only admins and that trip's passenger in `driver_location:{driverId}`.
   'locations:watchers-reset': (driverId: string, passengerId: string) => void;
+  // A node with dashboards watching says so every few seconds: the others send their position batches only while someone watches.
+  'dashboard:watching': () => void;
   // A durable event appended on one node: each node emits it to its own sockets of those users, each with its seq.
   'stream:deliver': (message: { event: string; payload: unknown; seqs: Array<[userId: string, seq: number]> }) => void;
 }

@@ -65,3 +65,8 @@ export {
 } from './families/live-events.ts';
 // Durable streams and recovery.
 export { recoveryIncompletePayload, type RecoveryIncompletePayload } from './families/streams.ts';
+// The operator dashboard (/admin).
+export {
+  DRIVER_STATES, VEHICLE_STATES, dashboardSnapshot, dashboardPositions,
+  type DriverState, type VehicleState, type DashboardDriver, type DashboardVehicle, type DashboardTrip, type DashboardSnapshot, type DashboardPositions,
+} from './families/dashboard.ts';

@@ -12,8 +12,8 @@ import { recheckAccountAfterJoin } from './user-delivery.ts';
 /** The dashboard's namespace (PROTOCOL.md section 1), admins only. */
 export const ADMIN_NAMESPACE = '/admin';
 
-/** What an `/admin` socket may send: keeping its session alive. Dashboard data comes from the server. */
-const ADMIN_EVENTS: ReadonlySet<string> = new Set(['auth:refresh', 'ping']);
+/** What an `/admin` socket may send: keeping its session alive, and watching the dashboard feed (src/realtime/dashboard/). */
+const ADMIN_EVENTS: ReadonlySet<string> = new Set(['auth:refresh', 'ping', 'dashboard:watch', 'dashboard:unwatch']);
 
 export interface AdminNamespaceDeps extends IdentityDeps {
   stash: HandshakeStash;

@@ -16,9 +16,29 @@ export function clientIp(req: IncomingMessage, trustProxy: ProxyTrust): string {
   return clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
 }
 
-/** True when `origin` may open a session. No Origin header = not a browser = allowed. */
-export function isOriginAllowed(origin: string | undefined, allowed: ReadonlySet<string>): boolean {
-  return origin === undefined || allowed.has('*') || allowed.has(origin);
+/**
+ * True when `origin` may open a session. No Origin header = not a browser =
+ * allowed. With the request's `host`, a page the gateway served itself (the
+ * dashboard) is allowed too without being listed in CORS_ORIGINS.
+ */
+export function isOriginAllowed(origin: string | undefined, allowed: ReadonlySet<string>, host?: string): boolean {
+  return origin === undefined || allowed.has('*') || allowed.has(origin) || isSameOrigin(origin, host);
+}
+
+/**
+ * The Origin names the host the request was sent to. A browser sets both
+ * headers and a page cannot forge either, so a foreign page never passes;
+ * anything that is not a browser could send any Origin anyway. Behind a
+ * proxy that rewrites Host, list the public origin in CORS_ORIGINS instead.
+ */
+export function isSameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -37,7 +57,7 @@ export function createRequestGuard(opts: RequestGuardOptions) {
   return (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
     if (opts.isDraining()) return callback('Server is shutting down', false);
     const origin = req.headers.origin;
-    if (!isOriginAllowed(origin, allowed)) {
+    if (!isOriginAllowed(origin, allowed, req.headers.host)) {
       opts.log.warn({ origin, address: clientIp(req, trusted) }, 'handshake refused: origin not in CORS_ORIGINS');
       // Not echoed back: the WebSocket refusal body is text/html.
       return callback('Origin not allowed (CORS_ORIGINS)', false);
