@@ -6,7 +6,6 @@ import { attachAlerts } from './families/alerts.ts';
 import { attachChat } from './families/chat.ts';
 import { attachBookings } from './families/bookings.ts';
 import { attachConnection } from './families/connection.ts';
-import { attachDashboard } from './families/dashboard.ts';
 import { createContext, type AppDeps } from './families/context.ts';
 import { attachDocs } from './families/docs.ts';
 import { attachFleet } from './families/fleet.ts';
@@ -18,6 +17,7 @@ import { attachPublish } from './families/publish.ts';
 import { attachPresence } from './families/presence.ts';
 import { createPositions } from './families/positions.ts';
 import { attachTrips } from './families/trips.ts';
+import { attachTransports } from './families/transports.ts';
 import { attachUsers } from './families/users.ts';
 import type { HttpApp } from './http/server.ts';
 import type { AlertsService } from './modules/alerts/index.ts';
@@ -87,7 +87,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   attachBookings(ctx);
   attachLiveEvents(ctx);
   attachPublish(ctx);
-  attachDashboard(ctx, { positions, trips, locations, fleet, alerts });
+  attachTransports(ctx);
   attachDocs(ctx);
 
   await ctx.open();
@@ -96,7 +96,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   return {
     config, log: ctx.log, http: ctx.http, io: ctx.io, db: ctx.db, metrics: ctx.metrics, sessions: ctx.sessions, slowClients: ctx.slowClients, users: ctx.users,
     trips: trips.service, activeTrips: trips.activeTrips, geo: positions.geo, driverTracks: positions.tracks,
-    locations, fleet, notifications, alerts: alerts.service, payments,
+    locations, fleet, notifications, alerts, payments,
     isDraining: ctx.isDraining,
     async listen() {
       await ctx.http.listen({ port: config.http.port, host: config.http.host });

@@ -56,6 +56,16 @@ export class Metrics {
     this.connectionsTotal.inc();
   }
 
+  /** `livegate_connections_by_transport`: this node's sockets by transport (`websocket`, `polling`, `sse`, `ws`), counted at each scrape. */
+  connectionsByTransport(count: () => Record<string, number>): void {
+    new Gauge({
+      name: 'livegate_connections_by_transport', help: 'Open connections on this node by transport', labelNames: ['transport'], registers: [this.registry],
+      collect() {
+        for (const [transport, n] of Object.entries(count())) this.set({ transport }, n);
+      },
+    });
+  }
+
   connectionClosed(): void {
     this.current--;
     this.connectionsGauge.set(this.current);

@@ -2,7 +2,7 @@ import { ExpiryWheel } from '../auth/expiry-wheel.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { ConnectionRegistry } from '../state/connection-registry.ts';
+import { transportName, type ConnectionRegistry } from '../state/connection-registry.ts';
 import type { SocketIdentity } from './handshake-auth.ts';
 import { rooms, type LivegateServer, type LivegateSocket } from './types.ts';
 
@@ -77,7 +77,7 @@ export class Sessions {
     socket.emit('authenticated', { userId, role, connectionId: socket.id });
     this.deps.metrics.eventSent('authenticated');
     try {
-      const { userOnline } = await registry.add({ socketId: socket.id, userId, userRole: role, connectedAt: socket.data.connectedAt, transport: socket.conn.transport.name === 'websocket' ? 'websocket' : 'polling', nodeId });
+      const { userOnline } = await registry.add({ socketId: socket.id, userId, userRole: role, connectedAt: socket.data.connectedAt, transport: transportName(socket.conn.transport.name), nodeId });
       if (userOnline) this.reportPresence(socket, true);
       if (!socket.connected) {
         const { userOffline } = await registry.remove({ socketId: socket.id, userId });

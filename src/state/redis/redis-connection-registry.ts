@@ -32,7 +32,7 @@
  */
 import type { Logger } from '../../core/logger.ts';
 import type { SocketRole } from '../../protocol/roles.ts';
-import type { ConnectionInfo, ConnectionRegistry, PresenceTransition } from '../connection-registry.ts';
+import { transportName, type ConnectionInfo, type ConnectionRegistry, type PresenceTransition } from '../connection-registry.ts';
 import { COUNT, LIVE_IDS, ONLINE_AMONG, READ, REFRESH, REMOVE, SET_TRANSPORT, SWEEP, UPSERT, USER } from './connection-registry.scripts.ts';
 import type { RedisClient } from './redis-client.ts';
 
@@ -246,7 +246,7 @@ function parsePairs(reply: unknown): ConnectionInfo[] {
       userId,
       userRole: f.get('userRole') as SocketRole,
       connectedAt: f.get('connectedAt') ?? '',
-      transport: f.get('transport') === 'websocket' ? 'websocket' : 'polling',
+      transport: transportName(f.get('transport')),
       nodeId: f.get('nodeId') ?? '',
     });
   }
