@@ -6,6 +6,7 @@ import { attachAlerts } from './families/alerts.ts';
 import { attachChat } from './families/chat.ts';
 import { attachBookings } from './families/bookings.ts';
 import { attachConnection } from './families/connection.ts';
+import { attachDashboard } from './families/dashboard.ts';
 import { createContext, type AppDeps } from './families/context.ts';
 import { attachDocs } from './families/docs.ts';
 import { attachFleet } from './families/fleet.ts';
@@ -88,6 +89,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   attachLiveEvents(ctx);
   attachPublish(ctx);
   attachTransports(ctx);
+  attachDashboard(ctx, { positions, trips, locations, fleet, alerts });
   attachDocs(ctx);
 
   await ctx.open();
@@ -96,7 +98,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   return {
     config, log: ctx.log, http: ctx.http, io: ctx.io, db: ctx.db, metrics: ctx.metrics, sessions: ctx.sessions, slowClients: ctx.slowClients, users: ctx.users,
     trips: trips.service, activeTrips: trips.activeTrips, geo: positions.geo, driverTracks: positions.tracks,
-    locations, fleet, notifications, alerts, payments,
+    locations, fleet, notifications, alerts: alerts.service, payments,
     isDraining: ctx.isDraining,
     async listen() {
       await ctx.http.listen({ port: config.http.port, host: config.http.host });
