@@ -24,6 +24,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
+COPY dashboard ./dashboard
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

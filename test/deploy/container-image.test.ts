@@ -64,7 +64,7 @@ describe('container image contents', { timeout: 90_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const path of ['/readyz', '/openapi.json']) {
+  for (const path of ['/readyz', '/openapi.json', '/asyncapi.json', '/docs', '/dashboard']) {
     it(`serves ${path}`, async () => {
       const res = await fetch(base + path);
       assert.equal(res.status, 200, `${path} → ${res.status}`);
