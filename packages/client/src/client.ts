@@ -6,7 +6,7 @@ import type { ErrorCode } from './generated/protocol.ts';
 import { Listeners } from './listeners.ts';
 import { OfflineQueue, type PendingRequest } from './offline-queue.ts';
 import { DEFAULTS, type ClientOptions, type ConnectionStatus } from './options.ts';
-import { SeqTracker } from './seq-tracker.ts';
+import { SeqTracker, seqOf } from './seq-tracker.ts';
 import { refreshDelay, resolveToken, tokenExpiry } from './token.ts';
 
 type WireAnswer = { success: true; data: unknown } | { success: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
@@ -58,7 +58,7 @@ export class LivegateClient {
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
     this.socket.on('connect_error', (err: Error & { data?: ConnectErrorData }) => this.onConnectError(err));
-    this.socket.onAny((event: string, payload: unknown) => this.onEvent(event, payload));
+    this.socket.onAny((event: string, payload: unknown, meta: unknown) => this.onEvent(event, payload, meta));
     if (options.autoConnect !== false) this.connect();
   }
 
@@ -148,13 +148,13 @@ export class LivegateClient {
     request.reject(error);
   }
 
-  private onEvent(event: string, payload: unknown): void {
+  private onEvent(event: string, payload: unknown, meta: unknown): void {
     if (event === 'authenticated') this.authenticatedUser = payload as { userId: string; role: string };
     if (event === 'recovery:incomplete') {
       const oldestSeq = (payload as { oldestSeq: number }).oldestSeq;
       this.options.onRecoveryIncomplete?.({ oldestSeq, lastSeq: this.seq.lastSeq });
     }
-    if (!this.seq.accept(payload)) return;
+    if (!this.seq.accept(seqOf(payload, meta))) return;
     this.listeners.emit(event, payload as never);
   }
 

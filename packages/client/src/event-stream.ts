@@ -4,7 +4,7 @@ import type { ErrorCode } from './generated/protocol.ts';
 import type { EventHandler, EventName } from './events.ts';
 import { Listeners } from './listeners.ts';
 import { DEFAULTS } from './options.ts';
-import { SeqTracker } from './seq-tracker.ts';
+import { SeqTracker, seqOf } from './seq-tracker.ts';
 import { SseParser, type SseMessage } from './sse-parser.ts';
 import { resolveToken, type TokenProvider } from './token.ts';
 
@@ -158,7 +158,7 @@ export class LivegateEventStream {
       this.options.onRecoveryIncomplete?.({ oldestSeq: (payload as { oldestSeq: number }).oldestSeq, lastSeq: this.seq.lastSeq });
       return;
     }
-    const seq = message.id !== undefined && /^\d+$/.test(message.id) ? { _seq: Number(message.id) } : payload;
+    const seq = message.id !== undefined && /^\d+$/.test(message.id) ? Number(message.id) : seqOf(payload);
     if (!this.seq.accept(seq)) return;
     this.listeners.emit(message.event, payload as never);
   }

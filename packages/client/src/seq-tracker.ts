@@ -10,9 +10,8 @@ export class SeqTracker {
     return this.position;
   }
 
-  /** True when the payload should reach the app: it carries no `_seq`, or a new one. */
-  accept(payload: unknown): boolean {
-    const seq = seqOf(payload);
+  /** True when an event at `seq` should reach the app: it has no position (transient), or a new one. */
+  accept(seq: number | undefined): boolean {
     if (seq === undefined) return true;
     if (this.position !== undefined && seq <= this.position) return false;
     this.position = seq;
@@ -20,8 +19,13 @@ export class SeqTracker {
   }
 }
 
-export function seqOf(payload: unknown): number | undefined {
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  const seq = (payload as { _seq?: unknown })._seq;
+/**
+ * The `_seq` of a Socket.IO event: in the payload when it is an object, else
+ * (an array such as `notifications:batch`) in a second argument `{ _seq }`.
+ */
+export function seqOf(payload: unknown, meta?: unknown): number | undefined {
+  const holder = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : meta;
+  if (holder === null || typeof holder !== 'object') return undefined;
+  const seq = (holder as { _seq?: unknown })._seq;
   return typeof seq === 'number' && Number.isFinite(seq) ? seq : undefined;
 }

@@ -18,11 +18,16 @@ export function useNotifications(): NotificationsState {
   const client = useLivegate();
   const [unreadCount, setUnread] = useState(0);
   const [received, setReceived] = useState<Notification[]>([]);
-  useOnConnect(client, () => {
-    client.emit('notification:request-count').then((a) => setUnread(a.count), () => undefined);
-  }, []);
+  // The server's count is the truth (other devices mark read too): ask for it at connect and after news.
+  const recount = () => client.emit('notification:request-count').then((a) => setUnread(a.count), () => undefined);
+  useOnConnect(client, recount, []);
   useEvent('notification:count', (p) => setUnread(p.count));
-  useEvent('notification:new', (n) => setReceived((list) => [n, ...list.filter((x) => x.id !== n.id)]));
+  const receive = (news: Notification[]) => {
+    setReceived((list) => [...news.reverse(), ...list.filter((x) => !news.some((n) => n.id === x.id))]);
+    void recount();
+  };
+  useEvent('notification:new', (n) => receive([n]));
+  useEvent('notifications:batch', (batch) => receive(batch.map((n) => ({ ...n, _id: n.id }))));
   const markRead = useCallback(async (id: string | 'all') => {
     const { count } = await client.emit('notification:mark-read', id);
     setUnread(count);
