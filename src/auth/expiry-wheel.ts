@@ -3,16 +3,20 @@ import type { Clock } from '../core/clock.ts';
 /**
  * Fires a callback when a connection's token expires. One timer for all
  * connections: entries sit in one-second buckets swept once a second, which
- * costs far less memory than a timer per socket.
+ * costs far less memory than a timer per socket. The deadline is read from
+ * the key itself (`deadlineOf`, e.g. `socket.data.expiresAt`), so a tracked
+ * key costs one Set entry and no second map from key to bucket; a key whose
+ * deadline changes is moved with `moved(key, previousDeadline)`.
  */
 export class ExpiryWheel<K> {
   private readonly buckets = new Map<number, Set<K>>();
-  private readonly bucketOf = new Map<K, number>();
   private timer: NodeJS.Timeout | undefined;
+  private count = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly onExpire: (key: K) => void,
+    private readonly deadlineOf: (key: K) => number,
     private readonly sweepEveryMs = 1000,
   ) {}
 
@@ -25,23 +29,28 @@ export class ExpiryWheel<K> {
     this.timer = undefined;
   }
 
-  /** Tracks `key` until `expiresAtMs`, replacing any earlier deadline. */
-  track(key: K, expiresAtMs: number): void {
-    this.untrack(key);
-    const second = Math.ceil(expiresAtMs / 1000);
+  /** Tracks `key` until its deadline. */
+  track(key: K): void {
+    const second = Math.ceil(this.deadlineOf(key) / 1000);
     let bucket = this.buckets.get(second);
     if (!bucket) this.buckets.set(second, (bucket = new Set()));
+    if (!bucket.has(key)) this.count++;
     bucket.add(key);
-    this.bucketOf.set(key, second);
   }
 
-  untrack(key: K): void {
-    const second = this.bucketOf.get(key);
-    if (second === undefined) return;
-    this.bucketOf.delete(key);
+  /** Stops tracking `key` (tracked under its current deadline, or `deadlineMs` when given). */
+  untrack(key: K, deadlineMs = this.deadlineOf(key)): void {
+    const second = Math.ceil(deadlineMs / 1000);
     const bucket = this.buckets.get(second);
-    bucket?.delete(key);
-    if (bucket?.size === 0) this.buckets.delete(second);
+    if (!bucket?.delete(key)) return;
+    this.count--;
+    if (bucket.size === 0) this.buckets.delete(second);
+  }
+
+  /** `key`'s deadline changed from `previousMs`: it moves to its new bucket. */
+  moved(key: K, previousMs: number): void {
+    this.untrack(key, previousMs);
+    this.track(key);
   }
 
   /** Expires everything due now; exposed for tests with a manual clock. */
@@ -50,14 +59,12 @@ export class ExpiryWheel<K> {
     for (const [second, keys] of this.buckets) {
       if (second > nowSecond) continue;
       this.buckets.delete(second);
-      for (const key of keys) {
-        this.bucketOf.delete(key);
-        this.onExpire(key);
-      }
+      this.count -= keys.size;
+      for (const key of keys) this.onExpire(key);
     }
   }
 
   get size(): number {
-    return this.bucketOf.size;
+    return this.count;
   }
 }

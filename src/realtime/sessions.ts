@@ -32,10 +32,21 @@ export class Sessions {
   private readonly expiry: ExpiryWheel<LivegateSocket>;
   private readonly hooks: SessionHook[] = [];
   private readonly presence: PresenceListener[] = [];
+  /** Disconnect listeners shared by every socket (`this` is the socket): no closure per connection. */
+  private readonly closed: (this: LivegateSocket) => void;
+  private readonly followedClosed: (this: LivegateSocket) => void;
 
   constructor(private readonly deps: SessionDeps) {
-    this.expiry = new ExpiryWheel(deps.clock, (socket) => this.expire(socket));
+    this.expiry = new ExpiryWheel(deps.clock, (socket) => this.expire(socket), (socket) => socket.data.expiresAt);
     this.expiry.start();
+    const expiry = this.expiry;
+    const close = (socket: LivegateSocket) => this.close(socket);
+    this.closed = function () {
+      close(this);
+    };
+    this.followedClosed = function () {
+      expiry.untrack(this);
+    };
   }
 
   onAuthenticated(hook: SessionHook): void {
@@ -50,7 +61,7 @@ export class Sessions {
   /** A socket passed the handshake (authenticated or anonymous). */
   open(socket: LivegateSocket): void {
     this.deps.metrics.connectionOpened();
-    socket.on('disconnect', () => this.close(socket));
+    socket.on('disconnect', this.closed);
     if (socket.data.role !== 'anonymous') void this.authenticate(socket, socket.data);
   }
 
@@ -62,18 +73,21 @@ export class Sessions {
    */
   follow(socket: LivegateSocket): void {
     socket.join(rooms.user(socket.data.userId));
-    this.expiry.track(socket, socket.data.expiresAt);
-    socket.on('disconnect', () => this.expiry.untrack(socket));
+    this.expiry.track(socket);
+    socket.on('disconnect', this.followedClosed);
   }
 
   /** Makes `socket` the user's: rooms, registry, cap, expiry, `authenticated`. */
   async authenticate(socket: LivegateSocket, identity: SocketIdentity): Promise<void> {
     const { io, registry, nodeId, log } = this.deps;
+    // An earlier identity of this socket (the `authenticate` event) leaves the wheel under its own deadline.
+    this.expiry.untrack(socket);
     socket.data = { ...identity, connectedAt: socket.data.connectedAt, address: socket.data.address };
     const { userId, role } = identity;
     socket.join([rooms.user(userId), ...(role === 'driver' ? [rooms.drivers] : role === 'admin' ? [rooms.admins] : [])]);
-    this.expiry.track(socket, identity.expiresAt);
-    socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
+    this.expiry.track(socket);
+    // Only a polling connection can upgrade; a WebSocket one would keep this listener for nothing.
+    if (socket.conn.transport.name !== 'websocket') socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
     socket.emit('authenticated', { userId, role, connectionId: socket.id });
     this.deps.metrics.eventSent('authenticated');
     try {
@@ -94,8 +108,9 @@ export class Sessions {
 
   /** A later token for the same user moves the deadline. */
   refresh(socket: LivegateSocket, expiresAt: number): void {
+    const previous = socket.data.expiresAt;
     socket.data.expiresAt = expiresAt;
-    this.expiry.track(socket, expiresAt);
+    this.expiry.moved(socket, previous);
   }
 
   private close(socket: LivegateSocket): void {

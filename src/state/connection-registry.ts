@@ -62,23 +62,28 @@ const byAge = (a: ConnectionInfo, b: ConnectionInfo) => a.connectedAt.localeComp
 
 export class MemoryConnectionRegistry implements ConnectionRegistry {
   private readonly sockets = new Map<string, ConnectionInfo>();
-  private readonly byUser = new Map<string, Set<string>>();
+  /** A user's socket ids: the id itself for one socket (most users), a Set from the second on — a Set per user costs more than the entry. */
+  private readonly byUser = new Map<string, string | Set<string>>();
 
   async add(info: ConnectionInfo): Promise<{ userOnline: boolean }> {
     this.sockets.set(info.socketId, info);
-    let set = this.byUser.get(info.userId);
-    if (!set) this.byUser.set(info.userId, (set = new Set()));
-    const userOnline = set.size === 0;
-    set.add(info.socketId);
-    return { userOnline };
+    const ids = this.byUser.get(info.userId);
+    if (ids === undefined) this.byUser.set(info.userId, info.socketId);
+    else if (typeof ids !== 'string') ids.add(info.socketId);
+    else if (ids !== info.socketId) this.byUser.set(info.userId, new Set([ids, info.socketId]));
+    return { userOnline: ids === undefined };
   }
 
   async remove({ socketId, userId }: Pick<ConnectionInfo, 'socketId' | 'userId'>): Promise<{ userOffline: boolean }> {
     this.sockets.delete(socketId);
-    const set = this.byUser.get(userId);
-    const removed = set?.delete(socketId) ?? false;
-    if (set?.size === 0) this.byUser.delete(userId);
-    return { userOffline: removed && set?.size === 0 };
+    const ids = this.byUser.get(userId);
+    if (ids === socketId) {
+      this.byUser.delete(userId);
+      return { userOffline: true };
+    }
+    if (typeof ids !== 'object' || !ids.delete(socketId)) return { userOffline: false };
+    if (ids.size === 1) this.byUser.set(userId, ids.values().next().value!);
+    return { userOffline: false };
   }
 
   /** Nothing here expires: every transition is an add() or remove(). */
@@ -96,7 +101,7 @@ export class MemoryConnectionRegistry implements ConnectionRegistry {
   async listForUser(userId: string): Promise<ConnectionInfo[]> {
     const ids = this.byUser.get(userId);
     if (!ids) return [];
-    return [...ids].map((id) => this.sockets.get(id)).filter((x): x is ConnectionInfo => !!x).sort(byAge);
+    return (typeof ids === 'string' ? [ids] : [...ids]).map((id) => this.sockets.get(id)).filter((x): x is ConnectionInfo => !!x).sort(byAge);
   }
 
   async list(): Promise<ConnectionInfo[]> {
