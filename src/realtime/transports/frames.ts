@@ -7,7 +7,7 @@
  * spliced into the transport's frame as it is.
  */
 export type OutboundPacket =
-  | { kind: 'event'; name: string; payload: string }
+  | { kind: 'event'; name: string; payload: string; seq: number | string | undefined }
   | { kind: 'connected'; sid: string }
   | { kind: 'refused'; code: string; message: string; retryAfterMs: number | undefined }
   | { kind: 'disconnected' }
@@ -41,15 +41,19 @@ function readEvent(packet: string): OutboundPacket {
   const end = packet.indexOf('"', i + 2);
   if (end < 0) return OTHER;
   const name = packet.slice(i + 2, end);
-  // Catalogue names have no escapes; anything else takes the slow, exact path.
-  if (name.includes('\\')) {
-    const args = JSON.parse(packet.slice(i)) as unknown[];
-    return { kind: 'event', name: String(args[0]), payload: args.length > 1 ? JSON.stringify(args[1]) : 'null' };
-  }
   const rest = end + 1;
-  // `["name"]` has no payload; `["name",<json>]` has one (the gateway emits one argument per event).
-  const payload = packet.charCodeAt(rest) === 44 /* , */ ? packet.slice(rest + 1, -1) : 'null';
-  return { kind: 'event', name, payload };
+  // `["name"]` has no payload.
+  if (packet.charCodeAt(rest) !== 44 /* , */) return { kind: 'event', name, payload: 'null', seq: undefined };
+  // An array payload may be followed by a second argument `{ _seq }` (notifications:batch); names with escapes are not the catalogue's: parse exactly.
+  if (packet.charCodeAt(rest + 1) === 91 /* [ */ || name.includes('\\')) return readEventExactly(packet.slice(i));
+  const payload = packet.slice(rest + 1, -1);
+  return { kind: 'event', name, payload, seq: seqOf(payload) };
+}
+
+function readEventExactly(args: string): OutboundPacket {
+  const [name, payload = null, extra] = JSON.parse(args) as [unknown, unknown, unknown];
+  const seq = (extra as { _seq?: unknown } | undefined)?._seq ?? (payload as { _seq?: unknown } | null)?._seq;
+  return { kind: 'event', name: String(name), payload: JSON.stringify(payload), seq: typeof seq === 'number' || typeof seq === 'string' ? seq : undefined };
 }
 
 /**
@@ -57,20 +61,18 @@ function readEvent(packet: string): OutboundPacket {
  * or undefined. Only payloads whose text names the key are parsed, so
  * positions and other transient traffic cost one substring search.
  */
-export function seqOf(payload: string): number | string | undefined {
+function seqOf(payload: string): number | string | undefined {
   if (!payload.includes('"_seq":')) return undefined;
   const seq = (JSON.parse(payload) as { _seq?: unknown } | null)?._seq;
   return typeof seq === 'number' || typeof seq === 'string' ? seq : undefined;
 }
 
 /** Plain WebSocket frame for an outbound event: `{ type, data, seq? }`. */
-export function wsEventFrame(name: string, payload: string): string {
-  const seq = seqOf(payload);
+export function wsEventFrame(name: string, payload: string, seq: number | string | undefined): string {
   return `{"type":${JSON.stringify(name)},"data":${payload}${seq === undefined ? '' : `,"seq":${JSON.stringify(seq)}`}}`;
 }
 
 /** Server-Sent Events record: `id:` when the payload is durable, then `event:` and one `data:` line (JSON has no raw newlines). */
-export function sseEventFrame(name: string, payload: string): string {
-  const seq = seqOf(payload);
+export function sseEventFrame(name: string, payload: string, seq: number | string | undefined): string {
   return `${seq === undefined ? '' : `id: ${seq}\n`}event: ${name}\ndata: ${payload}\n\n`;
 }

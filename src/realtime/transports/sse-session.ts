@@ -88,8 +88,8 @@ export class SseSession implements VirtualHandlers {
     this.conn.close();
   }
 
-  event(name: string, payload: string): void {
-    if (this.opened && !this.opts.dropped.has(name)) this.write(sseEventFrame(name, payload));
+  event(name: string, payload: string, seq: number | string | undefined): void {
+    if (this.opened && !this.opts.dropped.has(name)) this.write(sseEventFrame(name, payload, seq));
   }
 
   closed(): void {

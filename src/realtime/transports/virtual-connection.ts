@@ -12,8 +12,8 @@ export interface VirtualHandlers {
   open(socket: LivegateSocket): void;
   /** The handshake was refused (handshake-auth.ts codes: AUTH_FAILED, FORBIDDEN, RATE_LIMIT_EXCEEDED, INTERNAL_ERROR). */
   refused(code: string, message: string, retryAfterMs: number | undefined): void;
-  /** An event for the client; `payload` is its JSON text. */
-  event(name: string, payload: string): void;
+  /** An event for the client; `payload` is its JSON text, `seq` its durable-stream position (`_seq`) if it has one. */
+  event(name: string, payload: string, seq: number | string | undefined): void;
   /** Socket.IO is done with the connection (`reason`: its disconnect reason); close the transport. */
   closed(reason: string): void;
 }
@@ -63,7 +63,7 @@ export class VirtualConnection extends EventEmitter {
   write(data: unknown, _options?: unknown, callback?: unknown): this {
     if (this.readyState !== 'open' || typeof data !== 'string') return this;
     const packet = readPacket(data);
-    if (packet.kind === 'event') this.handlers.event(packet.name, packet.payload);
+    if (packet.kind === 'event') this.handlers.event(packet.name, packet.payload, packet.seq);
     else if (packet.kind === 'connected') this.opened(packet.sid);
     else if (packet.kind === 'refused') this.handlers.refused(packet.code, packet.message, packet.retryAfterMs);
     if (typeof callback === 'function') (callback as (t: unknown) => void)(this.transport);

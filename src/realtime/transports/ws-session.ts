@@ -71,9 +71,9 @@ export class WsSession implements VirtualHandlers {
     this.close(closeCodeOf(code), message.slice(0, 120));
   }
 
-  event(name: string, payload: string): void {
+  event(name: string, payload: string, seq: number | string | undefined): void {
     this.lastEvent = name;
-    this.send(wsEventFrame(name, payload));
+    this.send(wsEventFrame(name, payload, seq));
   }
 
   closed(reason: string): void {
