@@ -61,6 +61,39 @@ Options:
 ${CONFIG_NOTE}`,
     options: {},
   },
+  demo: {
+    synopsis: 'demo [--url URL] [--drivers N] [--riders N] [--speed X] [--duration S]',
+    summary: 'simulated drivers, riders and vehicles for the dashboard',
+    help: `Usage: livegate demo [options]
+
+A living city on a gateway, through the real protocol: drivers driving the
+streets around --center, riders requesting trips that drivers accept, drive,
+start and complete, wallet and cash payments, a vehicle reporting low fuel,
+geofence crossings and now and then an emergency alert. One progress line;
+Ctrl-C (SIGINT/SIGTERM) stops it cleanly. When nothing answers at a local
+--url, a gateway is started in this process and stopped at the end.
+Drivers' and riders' tokens are signed with JWT_SECRET (or the development
+secret in DATA_DIR), like \`livegate token\`.
+
+Options:
+  --url URL        the gateway (default http://127.0.0.1:PORT)
+  --token JWT      admin or service token for the HTTP calls (default: signed here)
+  --drivers N      drivers, each with a vehicle (default 20)
+  --riders N       riders, each with a credited wallet (default 10)
+  --center LAT,LNG the city centre (default 15.5007,32.5599)
+  --speed X        simulated seconds per real second (default 5)
+  --max-kmh K      cap on a vehicle's real speed; keep it below the gateway's
+                   LOCATION_MAX_SPEED_KMH (default 200)
+  --seed N         the same seed gives the same city, drivers and trips (default 1)
+  --duration S     stop by itself after S seconds
+  -h, --help       show this help
+
+${CONFIG_NOTE}`,
+    options: {
+      url: { type: 'string' }, token: { type: 'string' }, drivers: { type: 'string' }, riders: { type: 'string' }, center: { type: 'string' },
+      speed: { type: 'string' }, 'max-kmh': { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' },
+    },
+  },
   bench: {
     synopsis: 'bench [--quick] [scenario ...]',
     summary: 'run the benchmark suite (bench --help lists scenarios)',

@@ -63,6 +63,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await (await import('./token.ts')).token(config, flags);
       case 'migrate':
         return await (await import('./migrate.ts')).migrateOnly(config);
+      case 'demo':
+        return await (await import('./demo.ts')).demo(config, flags);
     }
   } catch (err) {
     if (err instanceof UsageError) return refuse(err.message, `livegate ${command} --help`);
