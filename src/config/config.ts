@@ -209,7 +209,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Chat (family F).
     chat: { encryptionKeys: e.CHAT_ENCRYPTION_KEY ?? [], tripRoomCloseAfterMs: e.CHAT_TRIP_CLOSE_AFTER_S * 1000, typingRate: e.CHAT_TYPING_RATE },
     // Operator dashboard.
-    dashboard: { tileUrl: e.DASHBOARD_TILE_URL, tileAttribution: e.DASHBOARD_TILE_ATTRIBUTION, batchMs: e.DASHBOARD_BATCH_MS },
+    dashboard: { tileUrl: e.DASHBOARD_TILE_URL === 'none' ? '' : e.DASHBOARD_TILE_URL, tileAttribution: e.DASHBOARD_TILE_ATTRIBUTION, batchMs: e.DASHBOARD_BATCH_MS },
   } satisfies Config);
 }
 

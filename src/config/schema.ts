@@ -265,8 +265,8 @@ export const envSchema = z.object({
   // --- end chat ---
 
   // --- Operator dashboard (GET /dashboard). ---
-  /** Map tiles, Leaflet's {z}/{x}/{y} template (http(s) or a path on the gateway); empty = no tiles. Markers draw without tiles. */
-  DASHBOARD_TILE_URL: z.string().trim().regex(/^$|^https?:\/\/|^\//, 'must be an http(s) URL, a path starting with /, or empty').default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** Map tiles, Leaflet's {z}/{x}/{y} template (http(s) or a path on the gateway); `none` = no tiles. Markers draw without tiles. */
+  DASHBOARD_TILE_URL: z.string().trim().regex(/^none$|^https?:\/\/|^\//, 'must be an http(s) URL, a path starting with /, or none').default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   DASHBOARD_TILE_ATTRIBUTION: z.string().trim().max(500).default('&copy; OpenStreetMap contributors'),
   /** At most one `dashboard:positions` batch per this many ms, whatever the number of fixes. */
   DASHBOARD_BATCH_MS: int(50, 10_000).default(500),
