@@ -15,6 +15,7 @@ import { attachLocations } from './families/locations.ts';
 import { attachNotifications } from './families/notifications.ts';
 import { attachPayments } from './families/payments.ts';
 import { attachPublish } from './families/publish.ts';
+import { attachStreams } from './families/streams.ts';
 import { attachPresence } from './families/presence.ts';
 import { createPositions } from './families/positions.ts';
 import { attachTrips } from './families/trips.ts';
@@ -75,6 +76,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const ctx = await createContext(config, deps);
 
   attachConnection(ctx);
+  attachStreams(ctx);
   attachUsers(ctx);
   const positions = createPositions(ctx);
   const trips = attachTrips(ctx, positions);

@@ -11,6 +11,7 @@ import type { EtaSettings, FixLimits, HistoryWriterSettings } from '../modules/l
 import type { FleetSettings, GeofenceSettings } from '../modules/fleet/index.ts';
 // Notifications and alerts: the modules' settings types make up the config group.
 import type { NotificationsSettings, PushSettings } from '../modules/notifications/index.ts';
+import type { StreamsSettings } from '../modules/streams/index.ts';
 import type { AlertsSettings } from '../modules/alerts/index.ts';
 // Payments and wallet: the module's settings type is the config group.
 import type { PaymentsSettings } from '../modules/payments/index.ts';
@@ -69,6 +70,8 @@ export interface Config {
   readonly chat: ChatSettings & { readonly typingRate: RateRule };
   /** The operator dashboard: map tiles and the position batch interval. */
   readonly dashboard: { readonly tileUrl: string; readonly tileAttribution: string; readonly batchMs: number };
+  /** Durable per-user streams; `retentionMs` 0 = off. */
+  readonly streams: StreamsSettings;
 }
 
 export class ConfigError extends Error {
@@ -210,6 +213,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     chat: { encryptionKeys: e.CHAT_ENCRYPTION_KEY ?? [], tripRoomCloseAfterMs: e.CHAT_TRIP_CLOSE_AFTER_S * 1000, typingRate: e.CHAT_TYPING_RATE },
     // Operator dashboard.
     dashboard: { tileUrl: e.DASHBOARD_TILE_URL === 'none' ? '' : e.DASHBOARD_TILE_URL, tileAttribution: e.DASHBOARD_TILE_ATTRIBUTION, batchMs: e.DASHBOARD_BATCH_MS },
+    streams: { retentionMs: e.STREAM_RETENTION_H * 3_600_000 },
   } satisfies Config);
 }
 

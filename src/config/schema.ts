@@ -271,6 +271,11 @@ export const envSchema = z.object({
   /** At most one `dashboard:positions` batch per this many ms, whatever the number of fixes. */
   DASHBOARD_BATCH_MS: int(50, 10_000).default(500),
   // --- end dashboard ---
+
+  // --- Durable streams (PROTOCOL.md §6). ---
+  /** Hours a user's stored events stay resumable; 0 = no durable streams (every emit transient, no `_seq`). */
+  STREAM_RETENTION_H: int(0, 24 * 365).default(24),
+  // --- end streams ---
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -12,7 +12,7 @@ const PURGE_INTERVAL_MS = 3600_000;
  * (public), both sent through the Socket.IO adapter to every node.
  */
 export function attachPublish(ctx: FamilyContext): PublishService {
-  const sender = createSocketSender({ io: ctx.io, registry: ctx.registry, metrics: ctx.metrics, crossNode: ctx.crossNode });
+  const sender = createSocketSender({ io: ctx.io, delivery: ctx.delivery, registry: ctx.registry, metrics: ctx.metrics, crossNode: ctx.crossNode });
   const publish = createPublishModule({ db: ctx.db, sender, clock: ctx.clock, webhookSecrets: ctx.config.webhooks.secrets });
   registerPublishRoutes(ctx.http, { publish, guard: ctx.guards.staff });
   registerWebhookRoutes(ctx.http, { publish });

@@ -2,16 +2,43 @@ import type { Metrics } from '../observability/metrics.ts';
 import { ADMIN_NAMESPACE } from './admin-namespace.ts';
 import { rooms, type LivegateServer, type OutArgs, type OutEvent } from './types.ts';
 
+/** Where durable emits go when streams are on (src/realtime/streams/durable-delivery.ts). */
+export interface DurableSink {
+  deliver(userIds: readonly string[], event: string, payload: unknown, watchers: readonly string[]): Promise<void>;
+}
+
 /**
  * The one place server→client emits leave the gateway. Domain projections call
  * it with rooms; the Socket.IO adapter (in-memory or Redis) carries the emit
  * to every node. Many rooms go out as one emit.
  */
 export class Delivery {
+  private sink: DurableSink | undefined;
+
   constructor(
     private readonly io: LivegateServer,
     private readonly metrics: Metrics,
   ) {}
+
+  /** Turns durable streams on (the streams family, when STREAM_RETENTION_H > 0). */
+  useDurable(sink: DurableSink): void {
+    this.sink = sink;
+  }
+
+  /**
+   * To every socket of `userIds`, on every node, stored first in each user's
+   * stream so a reconnecting client gets it again (`_seq` added to the
+   * payload); `watchers` rooms (an admin watching a trip) get it plain,
+   * except the recipients' sockets. Without streams, a plain emit to all of
+   * them. Resolves once stored and sent; never rejects.
+   */
+  durable<E extends OutEvent>(userIds: readonly string[], event: E, payload: OutArgs<E>[0], opts: { watchers?: readonly string[] } = {}): Promise<void> {
+    const watchers = opts.watchers ?? [];
+    if (userIds.length === 0 && watchers.length === 0) return Promise.resolve();
+    if (this.sink && userIds.length > 0) return this.sink.deliver(userIds, event, payload, watchers);
+    this.to([...watchers, ...userIds.map(rooms.user)], event, ...([payload] as OutArgs<E>));
+    return Promise.resolve();
+  }
 
   to<E extends OutEvent>(target: string | readonly string[], event: E, ...args: OutArgs<E>): void {
     if (Array.isArray(target) && target.length === 0) return;

@@ -10,18 +10,23 @@ import type { EventSource } from '../../core/domain-events.ts';
  * Turns alerts-module events into emits: `emergency_alert` (seed 000) to
  * `admins` and the trip's other party, `emergency:alert { alert, priority }`
  * (seed 001) to `fleet`, `admins` and the vehicle's room; an acknowledgement
- * to the reporter and to `admins` (other dashboards clear it). Each is one
- * emit to several rooms.
+ * to the reporter and to `admins` (other dashboards clear it).
+ *
+ * The trip's parties and the reporter get theirs durably (`_seq`,
+ * resumable). Admins get them plain: an admin who reconnects is sent every
+ * unacknowledged alert again from the alerts table (replayOpenAlertsToAdmins),
+ * which is the state a dashboard needs, without one stream entry per admin
+ * per alert.
  */
 export function deliverAlertEvents(events: EventSource<AlertsEvents>, delivery: Delivery): void {
   events.on('alert.raised', ({ alert, partyIds }) => {
     const payload = alertPayload(alert);
-    delivery.to([rooms.admins, ...partyIds.map(rooms.user)], 'emergency_alert', payload);
+    void delivery.durable(partyIds, 'emergency_alert', payload, { watchers: [rooms.admins] });
     delivery.to([rooms.fleet, rooms.admins, ...(alert.vehicleId ? [rooms.vehicle(alert.vehicleId)] : [])], 'emergency:alert', { alert: payload, priority: priorityOf(alert.severity) });
   });
   events.on('alert.acknowledged', ({ alert }) => {
-    const to = [rooms.admins, ...(alert.userId ? [rooms.user(alert.userId)] : [])];
-    delivery.to(to, 'emergency_alert:acknowledged', { alertId: alert.id, acknowledgedBy: alert.acknowledgedBy!, acknowledgedAt: alert.acknowledgedAt! });
+    const ack = { alertId: alert.id, acknowledgedBy: alert.acknowledgedBy!, acknowledgedAt: alert.acknowledgedAt! };
+    void delivery.durable(alert.userId ? [alert.userId] : [], 'emergency_alert:acknowledged', ack, { watchers: [rooms.admins] });
   });
 }
 

@@ -11,11 +11,10 @@ import { rooms, type LivegateServer } from '../types.ts';
  * Turns bookings-module events into room membership and emits. Joins and
  * leaves go through `io.in(…)`, which the Redis adapter carries to every node.
  *
- * A join or leave travels between nodes separately from an emit, so the
- * booking's first and last events are addressed to the booking room AND the
- * participants' `user:{id}` rooms in one emit (each socket gets it once):
- * a participant on another node gets them even while its join or leave is
- * still in flight. Everything in between goes to the booking room only.
+ * `booking.*` events go to the participants' durable streams (every socket
+ * of each participant, `_seq`, resumable, whatever the room joins in flight)
+ * and, plain, to other sockets in the booking room. The booking's `payment.*`
+ * events name no participants and stay transient, to the booking room.
  */
 export function deliverBookingEvents(events: EventSource<BookingsEvents>, delivery: Delivery, io: LivegateServer): void {
   const userRooms = (b: Booking) => b.participants.map(rooms.user);
@@ -23,15 +22,15 @@ export function deliverBookingEvents(events: EventSource<BookingsEvents>, delive
   events.on('booking.created', ({ booking }) => {
     const room = rooms.booking(booking.id);
     io.in(userRooms(booking)).socketsJoin(room);
-    delivery.to([room, ...userRooms(booking)], 'booking.created', bookingCreated(booking));
+    void delivery.durable(booking.participants, 'booking.created', bookingCreated(booking), { watchers: [room] });
   });
 
   events.on('booking.status_changed', ({ booking }) => {
     const room = rooms.booking(booking.id);
-    if (!isFinal(booking.status)) return delivery.to(room, 'booking.updated', bookingUpdated(booking));
-    const to = [room, ...userRooms(booking)];
-    if (booking.status === 'cancelled') delivery.to(to, 'booking.cancelled', bookingCancelled(booking));
-    else delivery.to(to, 'booking.updated', bookingUpdated(booking));
+    const watchers = { watchers: [room] };
+    if (!isFinal(booking.status)) return void delivery.durable(booking.participants, 'booking.updated', bookingUpdated(booking), watchers);
+    if (booking.status === 'cancelled') void delivery.durable(booking.participants, 'booking.cancelled', bookingCancelled(booking), watchers);
+    else void delivery.durable(booking.participants, 'booking.updated', bookingUpdated(booking), watchers);
     io.in(room).socketsLeave(room);
   });
 

@@ -4,8 +4,10 @@ import { rooms, type LivegateServer } from '../types.ts';
 import type { EventSource } from '../../core/domain-events.ts';
 
 /**
- * Chat-module events → emits. A message goes to `chat:{roomId}` as
- * `message:new`; in a direct room it also goes to both parties' user rooms,
+ * Chat-module events → emits. A message goes to every member's stream as
+ * `message:new` (durable: `_seq`, resumable; the payload is stored once
+ * however many members) and, plain, to other sockets in `chat:{roomId}`;
+ * in a direct room it also goes to both parties,
  * in both clients' styles (`dm:received`/`dm:sent`, seed 002 `message.new`),
  * so `dm:*`, `message.*` and room clients see the same messages. A read goes
  * to the message's sender in both styles. A removed member's sockets leave
@@ -14,17 +16,17 @@ import type { EventSource } from '../../core/domain-events.ts';
 export function deliverChatEvents(events: EventSource<ChatEvents>, delivery: Delivery, io: LivegateServer): void {
   events.on('chat.message_created', ({ message, room, memberIds }) => {
     const payload = messagePayload(message);
-    delivery.to(rooms.chat(room.id), 'message:new', payload);
+    void delivery.durable(memberIds, 'message:new', payload, { watchers: [rooms.chat(room.id)] });
     if (room.type !== 'direct') return;
     const senderId = message.sender.id;
-    const recipients = memberIds.filter((id) => id !== senderId).map(rooms.user);
-    delivery.to(recipients, 'dm:received', payload);
-    delivery.to(rooms.user(senderId), 'dm:sent', payload);
-    delivery.to([...recipients, rooms.user(senderId)], 'message.new', conversationPayload(message));
+    const recipients = memberIds.filter((id) => id !== senderId);
+    void delivery.durable(recipients, 'dm:received', payload);
+    void delivery.durable([senderId], 'dm:sent', payload);
+    void delivery.durable([...recipients, senderId], 'message.new', conversationPayload(message));
   });
   events.on('chat.message_read', ({ messageId, senderId, readerId, readAt }) => {
-    delivery.to(rooms.user(senderId), 'message:read', { messageId, userId: readerId, readAt });
-    delivery.to(rooms.user(senderId), 'message.read', { messageId, readAt });
+    void delivery.durable([senderId], 'message:read', { messageId, userId: readerId, readAt });
+    void delivery.durable([senderId], 'message.read', { messageId, readAt });
   });
   events.on('chat.member_removed', ({ roomId, userId }) => {
     io.in(rooms.user(userId)).socketsLeave(rooms.chat(roomId));

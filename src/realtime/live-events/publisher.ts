@@ -2,10 +2,12 @@ import type { MessageSender, ResolvedMessage } from '../../modules/publish/index
 import type { Metrics } from '../../observability/metrics.ts';
 import type { PublishTarget } from '../../protocol/index.ts';
 import type { ConnectionRegistry } from '../../state/connection-registry.ts';
+import type { Delivery } from '../delivery.ts';
 import { rooms, type LivegateServer } from '../types.ts';
 
 /** Emits of names the event map does not know (`x-` events; catalogue payloads were validated against their schema). */
 type AnyEmit = { emit(event: string, payload: unknown): boolean };
+type AnyDurable = { durable(userIds: readonly string[], event: string, payload: unknown): Promise<void> };
 
 const roomsOf = (to: PublishTarget): string[] | 'all' => {
   if ('all' in to) return 'all';
@@ -21,9 +23,13 @@ const roomsOf = (to: PublishTarget): string[] | 'all' => {
  * would cost a round trip to every node per message (`fetchSockets`), so:
  * user targets are counted cluster-wide from the connection registry, rooms
  * and `all` on this node only, and `scope` says which the sum is.
+ *
+ * Messages to users are durable: stored in each user's stream before the
+ * answer (`_seq`, resumable). Rooms, events and `all` stay transient.
  */
-export function createSocketSender(deps: { io: LivegateServer; registry: ConnectionRegistry; metrics: Metrics; crossNode: boolean }): MessageSender {
+export function createSocketSender(deps: { io: LivegateServer; delivery: Delivery; registry: ConnectionRegistry; metrics: Metrics; crossNode: boolean }): MessageSender {
   const { io, registry, metrics } = deps;
+  const durable = deps.delivery as unknown as AnyDurable;
   const localRooms = io.of('/').adapter.rooms;
 
   const count = async (to: PublishTarget, targets: string[] | 'all'): Promise<{ n: number; cluster: boolean }> => {
@@ -42,16 +48,23 @@ export function createSocketSender(deps: { io: LivegateServer; registry: Connect
     async send(messages: readonly ResolvedMessage[]) {
       let recipients = 0;
       let cluster = true;
+      // Appends are queued in message order at once (one statement for many of them), and awaited before the answer.
+      const stored: Array<Promise<void>> = [];
       for (const m of messages) {
         const targets = roomsOf(m.to);
-        const op = (targets === 'all' ? io : io.to(targets)) as unknown as AnyEmit;
-        op.emit(m.event, m.data);
-        // Custom names would make a metric label per name.
-        metrics.eventSent(m.catalogue ? m.event : 'x-*');
+        if ('userId' in m.to || 'userIds' in m.to) {
+          stored.push(durable.durable('userId' in m.to ? [m.to.userId] : m.to.userIds, m.event, m.data));
+        } else {
+          const op = (targets === 'all' ? io : io.to(targets)) as unknown as AnyEmit;
+          op.emit(m.event, m.data);
+          // Custom names would make a metric label per name (durable ones count in the delivery).
+          metrics.eventSent(m.catalogue ? m.event : 'x-*');
+        }
         const counted = await count(m.to, targets);
         recipients += counted.n;
         cluster &&= counted.cluster;
       }
+      await Promise.all(stored);
       return { recipients, scope: cluster || !deps.crossNode ? 'cluster' : 'node', messages: messages.length };
     },
   };

@@ -15,17 +15,19 @@ import type { EventSource } from '../../core/domain-events.ts';
  * `notification:broadcast` (seed 001) and `system-announcement` (seed 004).
  * With a batch window, a burst to one user goes out as its first
  * notification alone, then the rest in one `notifications:batch` (seed 003).
+ * The per-user ones are durable (`_seq`, resumable); the count and broadcasts
+ * are transient.
  */
 export function deliverNotificationEvents(events: EventSource<NotificationsEvents>, delivery: Delivery, opts: { batchWindowMs: number; now: () => number }): { stop(): void } {
+  // Durable: stored in each recipient's stream first, so a client that reconnects gets them again.
   const emitOne = (userIds: readonly string[], n: Notification) => {
-    const to = userIds.map(rooms.user);
-    delivery.to(to, 'notification', notificationPayload(n));
-    delivery.to(to, 'notification:new', notificationNewPayload(n));
+    void delivery.durable(userIds, 'notification', notificationPayload(n));
+    void delivery.durable(userIds, 'notification:new', notificationNewPayload(n));
   };
   const batcher = opts.batchWindowMs > 0 ? new BurstBatcher(opts.batchWindowMs, (userId, held) => {
     // Held notifications are stored already; one that expired while held is not delivered.
     const live = held.filter((n) => !isExpired(n, opts.now()));
-    if (live.length) delivery.to(rooms.user(userId), 'notifications:batch', live.map(notificationPayload));
+    if (live.length) void delivery.durable([userId], 'notifications:batch', live.map(notificationPayload));
   }) : undefined;
 
   events.on('notification.created', ({ notification, userIds }) => {
