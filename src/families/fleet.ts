@@ -5,13 +5,13 @@ import { createFleetModule, type FleetEvents, type FleetModule } from '../module
 import { fleetHandlers } from '../realtime/fleet/handlers.ts';
 import { deliverFleetEvents } from '../realtime/fleet/delivery.ts';
 import type { FamilyContext } from './context.ts';
-import type { Positions } from './positions.ts';
+import { positionWritesObserver, type Positions } from './positions.ts';
 
 /** Family B, fleet: vehicles and telemetry, subscriptions, low fuel, geofence crossings. */
 export function attachFleet(ctx: FamilyContext, positions: Positions): FleetModule & { readonly events: EventSource<FleetEvents> } {
   const { config, log } = ctx;
   const events = new DomainEvents<FleetEvents>(log);
-  const fleet = createFleetModule({ db: ctx.db, history: positions.history.writer, events, clock: ctx.clock, settings: config.locations.fleet, log });
+  const fleet = createFleetModule({ db: ctx.db, history: positions.history.writer, events, clock: ctx.clock, settings: config.locations.fleet, log, positionWrites: positionWritesObserver(ctx.metrics, 'vehicles') });
   ctx.handle(fleetHandlers({ fleet: fleet.service }));
   registerFleetRoutes(ctx.http, { fleet: fleet.service, guard: ctx.guards.staff });
   registerGeofencesRoutes(ctx.http, { geofences: fleet.geofences, guard: ctx.guards.staff });

@@ -27,6 +27,14 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly counters = new Map<string, Counter>();
+  private readonly histograms = new Map<string, Histogram>();
+  /**
+   * Per-event children, looked up once: `inc({ event })` hashes the label
+   * object on every call, and these run several times per message.
+   */
+  private readonly receivedBy = new Map<string, Counter.Internal>();
+  private readonly sentBy = new Map<string, Counter.Internal>();
+  private readonly durationBy = new Map<string, Histogram.Internal<string>>();
 
   private current = 0;
   private total = 0;
@@ -46,6 +54,13 @@ export class Metrics {
     let c = this.counters.get(name);
     if (!c) this.counters.set(name, (c = new Counter({ name, help, labelNames, registers: [this.registry] })));
     return c;
+  }
+
+  /** A named histogram for a module (batch sizes, write latencies, …). */
+  histogram(name: string, help: string, buckets: number[], labelNames: string[] = []): Histogram {
+    let h = this.histograms.get(name);
+    if (!h) this.histograms.set(name, (h = new Histogram({ name, help, buckets, labelNames, registers: [this.registry] })));
+    return h;
   }
 
   connectionOpened(): void {
@@ -73,13 +88,17 @@ export class Metrics {
 
   eventReceived(event: string, sizeBytes?: number): void {
     this.receivedCount++;
-    this.received.inc({ event });
+    let child = this.receivedBy.get(event);
+    if (!child) this.receivedBy.set(event, (child = this.received.labels(event)));
+    child.inc();
     if (sizeBytes !== undefined) this.lastMessageSize = sizeBytes;
   }
 
   eventSent(event: string): void {
     this.sentCount++;
-    this.sent.inc({ event });
+    let child = this.sentBy.get(event);
+    if (!child) this.sentBy.set(event, (child = this.sent.labels(event)));
+    child.inc();
   }
 
   /**
@@ -93,7 +112,9 @@ export class Metrics {
   }
 
   handled(event: string, seconds: number): void {
-    this.handlerDuration.observe({ event }, seconds);
+    let child = this.durationBy.get(event);
+    if (!child) this.durationBy.set(event, (child = this.handlerDuration.labels(event)));
+    child.observe(seconds);
     // Exponentially weighted, so one slow call does not dominate for long.
     this.averageLatencyMs = this.averageLatencyMs === 0 ? seconds * 1000 : this.averageLatencyMs * 0.9 + seconds * 100;
   }

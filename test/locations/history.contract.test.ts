@@ -119,11 +119,11 @@ function contract(name: string, open: () => Promise<Database>): void {
       assert.match(await plan('vehicle_id', 'v-1'), /Index Scan (using|on) location_history_vehicle_idx/);
     });
 
-    test('a failed flush keeps the rows for the next one; a full buffer drops and counts the overflow', async () => {
+    test('a failed flush keeps the rows for the next one; a full queue drops and counts the oldest rows', async () => {
       let failing = true;
       let dropped = 0;
       const flaky: Database = { ...db, query: (sql, params) => (failing && sql.startsWith('INSERT') ? Promise.reject(new Error('down')) : db.query(sql, params)) };
-      const small = createLocationHistory({ db: flaky, settings: { flushMs: 60_000, batchRows: 100, maxBuffered: 25 }, log, onDrop: (n) => (dropped += n) });
+      const small = createLocationHistory({ db: flaky, settings: { flushMs: 60_000, batchRows: 100, maxBuffered: 25 }, log, observer: { dropped: (n) => (dropped += n) } });
       for (const row of track('h-flaky', 30, null, T0 + 900_000)) small.writer.add(row);
       assert.equal(dropped, 5);
       await small.writer.flush();
@@ -132,7 +132,32 @@ function contract(name: string, open: () => Promise<Database>): void {
       await small.writer.flush();
       assert.equal(small.writer.pending, 0);
       const { points } = await small.read({ driverId: 'h-flaky' }, { from: T0, to: T0 + 2_000_000, limit: 100 });
-      assert.deepEqual(points.map((p) => p.at), track('h-flaky', 25, null, T0 + 900_000).map((r) => r.at));
+      assert.deepEqual(points.map((p) => p.at), track('h-flaky', 30, null, T0 + 900_000).slice(5).map((r) => r.at), 'the newest 25 kept');
+    });
+
+    test('while the database stays down the queue keeps the newest rows; every statement is reported', async () => {
+      let failing = true;
+      let dropped = 0;
+      const batches: { rows: number; ok: boolean }[] = [];
+      const flaky: Database = { ...db, query: (sql, params) => (failing && sql.startsWith('INSERT') ? Promise.reject(new Error('down')) : db.query(sql, params)) };
+      const small = createLocationHistory({
+        db: flaky, settings: { flushMs: 60_000, batchRows: 10, maxBuffered: 25 }, log,
+        observer: { dropped: (n) => (dropped += n), batch: (rows, seconds, ok) => (assert.ok(seconds >= 0), batches.push({ rows, ok })) },
+      });
+      const rows = track('h-outage', 40, null, T0 + 1_900_000);
+      for (const row of rows.slice(0, 20)) small.writer.add(row);
+      await small.writer.flush();
+      for (const row of rows.slice(20)) small.writer.add(row);
+      await small.writer.flush();
+      assert.equal(small.writer.pending, 25);
+      assert.equal(dropped, 15);
+      failing = false;
+      await small.writer.flush();
+      assert.equal(small.writer.pending, 0);
+      const { points } = await small.read({ driverId: 'h-outage' }, { from: T0, to: T0 + 3_000_000, limit: 100 });
+      assert.deepEqual(points.map((p) => p.at), rows.slice(15).map((r) => r.at), 'the newest 25, in time order');
+      assert.deepEqual(batches.filter((b) => b.ok).map((b) => b.rows), [10, 10, 5]);
+      assert.ok(batches.filter((b) => !b.ok).length >= 2);
     });
   });
 }

@@ -6,7 +6,7 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Queryable } from '../../storage/index.ts';
-import type { HistoryRow } from '../locations/index.ts';
+import type { HistoryRow, WriteBehindObserver } from '../locations/index.ts';
 import type { FleetEvents } from './fleet-events.ts';
 import type { Publisher } from '../../core/domain-events.ts';
 import { FleetService, type FleetSettings } from './fleet.service.ts';
@@ -30,6 +30,8 @@ export interface FleetModuleDeps {
   clock: Clock;
   settings: FleetSettings & { geofences: GeofenceSettings; positionFlushMs: number };
   log: Logger;
+  /** Metrics of the batched vehicle position writes. */
+  positionWrites?: WriteBehindObserver;
 }
 
 export interface FleetModule {
@@ -44,7 +46,7 @@ export function createFleetModule(deps: FleetModuleDeps): FleetModule {
   const vehicles = new VehiclesRepository(deps.db);
   const fences = new GeofencesRepository(deps.db);
   const monitor = new GeofenceMonitor(fences, deps.events, deps.clock, deps.settings.geofences, deps.log);
-  const positions = new VehiclePositionWriter(vehicles, deps.settings.positionFlushMs, deps.log);
+  const positions = new VehiclePositionWriter(vehicles, deps.settings.positionFlushMs, deps.log, deps.positionWrites);
   const service = new FleetService({ vehicles, positions, geofences: monitor, history: deps.history, events: deps.events, clock: deps.clock, settings: deps.settings, log: deps.log });
   return {
     service,

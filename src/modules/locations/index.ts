@@ -7,7 +7,7 @@ import type { LocationHistory } from './location-history.ts';
 import { LocationsService, type LocationsServiceDeps } from './locations.service.ts';
 
 export { createLocationHistory, type LocationHistory } from './location-history.ts';
-export type { HistoryWriterSettings } from './history-writer.ts';
+export type { HistoryWriterSettings, PositionWriter, WriteBehindObserver } from './history-writer.ts';
 export type { TrackSubject, TrackPoint, HistoryRow } from './location-history.repository.ts';
 export type { TrackQuery, TrackResult } from './track-reader.ts';
 export type { LocationsEvents, AcceptedFix } from './locations-events.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from '../../core/logger.ts';
 import type { DriverTracks } from '../../core/ride-ports.ts';
 import type { Queryable } from '../../storage/index.ts';
-import { HistoryWriter, type HistoryWriterSettings } from './history-writer.ts';
+import { HistoryWriter, type HistoryWriterSettings, type WriteBehindObserver } from './history-writer.ts';
 import { LocationHistoryRepository, type TrackSubject } from './location-history.repository.ts';
 import { readTrack, trackDistanceKm, type TrackQuery, type TrackResult } from './track-reader.ts';
 
@@ -17,9 +17,9 @@ export interface LocationHistory {
  * Built before the trips module (which checks reported distances against
  * `tracks`) and before the location pipeline (which writes through `writer`).
  */
-export function createLocationHistory(deps: { db: Queryable; settings: HistoryWriterSettings; log: Logger; onDrop?: (n: number) => void }): LocationHistory {
+export function createLocationHistory(deps: { db: Queryable; settings: HistoryWriterSettings; log: Logger; observer?: WriteBehindObserver }): LocationHistory {
   const repo = new LocationHistoryRepository(deps.db);
-  const writer = new HistoryWriter(repo, deps.settings, deps.log, deps.onDrop);
+  const writer = new HistoryWriter(repo, deps.settings, deps.log, deps.observer);
   return {
     writer,
     tracks: {

@@ -6,7 +6,7 @@ import type { GpsFix, NearbyDriversPayload } from '../../protocol/families/locat
 import { type DriverPoint, type GeoIndex } from '../../state/geo-index.ts';
 import { distanceM } from '../../core/geo.ts';
 import { estimateEta, smoothSpeed, type EtaSettings } from './eta.ts';
-import type { HistoryWriter } from './history-writer.ts';
+import type { PositionWriter } from './history-writer.ts';
 import { TripCache } from './trip-cache.ts';
 import { checkFix, REJECT_MESSAGES, type FixLimits } from './location-filter.ts';
 import type { AcceptedFix, LocationsEvents } from './locations-events.ts';
@@ -27,7 +27,7 @@ const PROFILE_REFRESH_MS = 10 * 60_000;
 
 export interface LocationsServiceDeps {
   geo: GeoIndex;
-  history: HistoryWriter;
+  history: PositionWriter;
   trips: ActiveTrips;
   vehicles: DriverVehicles;
   profiles: DriverProfiles;
