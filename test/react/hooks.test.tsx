@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { createClient, type LivegateClient } from '@livegate/client';
-import { LivegateProvider, useChatRoom, useNotifications, useTrip } from '@livegate/react';
+import { StrictMode } from 'react';
+import { LivegateProvider, useChatRoom, useConnectionStatus, useNotifications, useTrip } from '@livegate/react';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { NEAR_PICKUP, RIDE, nextEvent, sdkClient } from '../sdk/sdk-helpers.ts';
 import { closeDom } from './dom.ts';
 
@@ -90,4 +92,19 @@ test('useChatRoom shows a message another real client sends', async () => {
   await writer.emit('room:join', { roomId: 'hk-room' });
   await writer.emit('message:send', { roomId: 'hk-room', content: 'Anyone near the airport?' });
   await waitFor(() => assert.ok(screen.getByText('hk-writer: Anyone near the airport?')), WAIT);
+});
+
+function Status() {
+  return <p>connection: {useConnectionStatus()}</p>;
+}
+
+test('a provider given options connects, also under StrictMode (effects run twice), and closes its client on unmount', async () => {
+  const options = { url: server.url, token: () => server.token('hk-strict', 'user'), transports: ['websocket' as const] };
+  const view = render(<StrictMode><LivegateProvider options={options}><Status /></LivegateProvider></StrictMode>);
+  await screen.findByText('connection: connected', undefined, WAIT);
+  const open = async () => (await server.api('/api/connections?userId=hk-strict')).body.count as number;
+  // One connection: the client StrictMode's first cleanup closed is gone.
+  await eventually(async () => assert.equal(await open(), 1), 10_000, 100);
+  view.unmount();
+  await eventually(async () => assert.equal(await open(), 0), 10_000, 100);
 });

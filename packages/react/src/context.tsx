@@ -12,8 +12,16 @@ export type LivegateProviderProps =
  * you own, or `options` and the provider creates one and closes it on unmount.
  */
 export function LivegateProvider(props: LivegateProviderProps) {
-  const [owned] = useState(() => (props.client ? null : createClient(props.options)));
-  useEffect(() => () => owned?.close(), [owned]);
+  // Created unconnected: StrictMode calls this initializer twice and drops one result, which must not hold a socket.
+  const [owned, setOwned] = useState(() => (props.client ? null : createClient({ ...props.options, autoConnect: false })));
+  useEffect(() => {
+    if (!owned || !props.options) return;
+    // StrictMode also runs effects twice: the first cleanup closed this client, so make a new one.
+    if (owned.status === 'closed') return setOwned(createClient({ ...props.options, autoConnect: false }));
+    if (props.options.autoConnect !== false) owned.connect();
+    return () => owned.close();
+    // The options are read once, like a ref: a new client per render would drop the connection.
+  }, [owned]);
   return <ClientContext.Provider value={props.client ?? owned}>{props.children}</ClientContext.Provider>;
 }
 
