@@ -21,8 +21,25 @@ function notify(server: TestServer, userId: string, message: string) {
   return server.api('/api/notifications', { body: { userId, notification: { title: 'Resume', message } } });
 }
 
+test('events missed while disconnected arrive once at the next connect, by replay from lastSeq', async () => {
+  current ??= await startServer({ DATA_DIR: dataDir });
+  const seen: string[] = [];
+  const client = await sdkClient(current, 'sdk-replay', 'passenger', clients);
+  client.on('notification:new', (n) => seen.push(n.message));
+  await notify(current, 'sdk-replay', 'one');
+  await eventually(() => assert.deepEqual(seen, ['one']), 10_000);
+  client.disconnect();
+  assert.equal((await notify(current, 'sdk-replay', 'two')).status, 201);
+  assert.equal((await notify(current, 'sdk-replay', 'three')).status, 201);
+  assert.deepEqual(seen, ['one']);
+  client.connect();
+  await eventually(() => assert.deepEqual(seen, ['one', 'two', 'three']), 10_000);
+  await notify(current, 'sdk-replay', 'four');
+  await eventually(() => assert.deepEqual(seen, ['one', 'two', 'three', 'four']), 10_000);
+});
+
 test('a notification sent while the gateway restarts arrives once, after the client resumes from lastSeq', async () => {
-  current = await startServer({ DATA_DIR: dataDir });
+  current ??= await startServer({ DATA_DIR: dataDir });
   const { port } = current;
   const seen: string[] = [];
   const client = await sdkClient(current, 'sdk-resume', 'passenger', clients, { reconnect: { baseMs: 100, maxMs: 500 } });

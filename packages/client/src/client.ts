@@ -114,6 +114,19 @@ export class LivegateClient {
     return () => this.statusListeners.delete(handler);
   }
 
+  /**
+   * Disconnects until `connect()` (an app going to the background): no
+   * reconnect attempts meanwhile; emits wait in the offline queue, and the
+   * next connect resumes from `lastSeq`.
+   */
+  disconnect(): void {
+    if (this.currentStatus === 'closed') return;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.socket.disconnect();
+    this.setStatus('disconnected');
+  }
+
   /** Disconnects for good; waiting emits reject with `CLOSED`. */
   close(): void {
     if (this.currentStatus === 'closed') return;
