@@ -68,6 +68,16 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 120, full: 300 },
   },
   {
+    name: 'ws-idle', script: 'bench/scenarios/ws-idle.ts', optional: true,
+    description: 'idle connections per GB on /ws and SSE vs a raw ws server, same run (goal /ws ≥ 0.8× raw ws)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 90, full: 240 },
+  },
+  {
+    name: 'ws-intake', script: 'bench/scenarios/ws-intake.ts', optional: true,
+    description: 'location fixes absorbed per server core on /ws vs Socket.IO, same run (goal ≥ 2×)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 90, full: 180 },
+  },
+  {
     name: 'notifications', script: 'bench/notifications.ts', optional: true,
     description: 'notification delivery latency, bulk fan-out and push-relay throughput',
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 30, full: 90 },
