@@ -28,8 +28,9 @@ describe('GET /events: Server-Sent Events', () => {
     const rec = await s.next('x-promo');
     const { _seq, ...data } = JSON.parse(rec.data!) as { _seq?: number };
     assert.deepEqual(data, { code: 'SAVE10', text: 'line\nbreak' });
-    // A durable event's stream position is its SSE id (the payload's `_seq`).
-    assert.equal(rec.id, _seq === undefined ? undefined : String(_seq));
+    // A publish to a user is durable: its stream position (`_seq`) is the record's id.
+    assert.equal(typeof _seq, 'number');
+    assert.equal(rec.id, String(_seq));
     s.close();
   });
 
