@@ -27,6 +27,7 @@
 import { loadavg } from 'node:os';
 import { parseFlags } from '../src/cli/args.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
+import { startLoopDelayWindow, type LoopDelay } from './lib/loop-delay.ts';
 import { runRelay, type RelayResult } from './lib/relay-run.ts';
 import { report, type BenchRow } from './lib/result.ts';
 import { SECRET, startTarget, type Impl } from './lib/targets.ts';
@@ -44,7 +45,7 @@ const startedAt = new Date();
 const loadStart = loadavg().map((x) => +x.toFixed(2));
 
 const pg = flags.postgres ? await startPostgres() : null;
-const results: RelayResult[] = [];
+const results: (RelayResult & { loop: LoopDelay | null })[] = [];
 try {
   for (const impl of impls) {
     const target = await startTarget(impl, {
@@ -52,7 +53,15 @@ try {
       profileDir: typeof flags.profile === 'string' ? flags.profile : undefined,
     });
     try {
-      results.push(await runRelay({ ...opts, impl, url: target.url, pid: target.pid, secret: SECRET, trips: impl === 'livegate', log }));
+      // The server's own event-loop delay over the window (Livegate's /metrics; the baselines have none).
+      let window: Promise<{ end(): Promise<LoopDelay> }> | undefined;
+      let loop: Promise<LoopDelay | null> = Promise.resolve(null);
+      const onWindow = impl !== 'livegate' ? undefined : (phase: 'start' | 'end') => {
+        if (phase === 'start') window = startLoopDelayWindow(target.url);
+        else loop = (window ?? Promise.reject(new Error('no window'))).then((w) => w.end()).catch((err: unknown) => (log(`loop delay: ${(err as Error).message}`), null));
+      };
+      const r = await runRelay({ ...opts, impl, url: target.url, pid: target.pid, secret: SECRET, trips: impl === 'livegate', log, onWindow });
+      results.push({ ...r, loop: await loop });
     } finally {
       await target.stop();
     }
@@ -66,8 +75,8 @@ const invalidWhy = (r: RelayResult) => [
   r.clientCpuPctOfOneCore > 90 ? `client at ${r.clientCpuPctOfOneCore} % of a core` : '',
 ].filter(Boolean).join('; ');
 console.table(results.map((r) => {
-  const { worstBySecond: _w, pingIdle, pingLoaded, ...rest } = r;
-  return { ...rest, pingIdle: `${pingIdle.p50ms}/${pingIdle.p99ms} ms`, pingLoaded: `${pingLoaded.p50ms}/${pingLoaded.p99ms} ms`, invalid: invalidWhy(r) || '-' };
+  const { worstBySecond: _w, pingIdle, pingLoaded, loop, ...rest } = r;
+  return { ...rest, loopP99: loop ? `${loop.p99Ms} ms` : '-', pingIdle: `${pingIdle.p50ms}/${pingIdle.p99ms} ms`, pingLoaded: `${pingLoaded.p50ms}/${pingLoaded.p99ms} ms`, invalid: invalidWhy(r) || '-' };
 }));
 if (flags.timeline) for (const r of results) log(`${r.impl} worst latency per second (ms): ${r.worstBySecond.join(' ')}`);
 
@@ -77,7 +86,7 @@ const rows: BenchRow[] = results.map((r) => ({
   metrics: {
     p50Ms: r.p50ms, p99Ms: r.p99ms, p999Ms: r.p999ms, maxMs: r.maxms, deliveriesPerS: r.deliveriesPerS, lost: r.lost,
     serverCpuPct: r.serverCpuPctOfOneCore, clientCpuPct: r.clientCpuPctOfOneCore, serverRssMiB: r.serverRssMiB,
-    pingLoadedP99Ms: r.pingLoaded.p99ms, maxSendLateMs: r.maxSendLateMs,
+    pingLoadedP99Ms: r.pingLoaded.p99ms, serverLoopDelayP99Ms: r.loop?.p99Ms ?? null, serverLoopDelayMaxMs: r.loop?.maxMs ?? null, maxSendLateMs: r.maxSendLateMs,
   },
   valid: !invalidWhy(r),
   ...(invalidWhy(r) ? { note: invalidWhy(r) } : {}),
@@ -102,10 +111,14 @@ report({
     { name: 'relay p99.9', target: '≤ 50 ms', value: lg.p999ms, unit: 'ms', met: lg.p999ms <= 50 },
     { name: 'lost deliveries', target: '0', value: lg.lost, unit: '', met: lg.lost === 0 },
     { name: 'server CPU', target: '≤ 70 % of one core', value: lg.serverCpuPctOfOneCore, unit: '%', met: lg.serverCpuPctOfOneCore <= 70 },
+    { name: 'server event-loop delay p99', target: '≤ 10 ms', value: lg.loop?.p99Ms ?? null, unit: 'ms', met: lg.loop !== null && lg.loop.p99Ms <= 10 },
   ] : [],
   load: { start: loadStart, end: loadavg().map((x) => +x.toFixed(2)) },
   startedAt: startedAt.toISOString(),
   durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
-  notes: ['Latency from the instant each fix was due (open loop); bare Socket.IO relays without validation, trips, ETA, history or coalescing.'],
+  notes: [
+    'Latency from the instant each fix was due (open loop); bare Socket.IO relays without validation, trips, ETA, history or coalescing.',
+    'serverLoopDelayP99Ms: how late the server\'s event loop ran a 20 ms timer (monitorEventLoopDelay through prom-client, bench/lib/loop-delay.ts) over the measurement window; Livegate only.',
+  ],
 });
 process.exit(0);

@@ -7,6 +7,13 @@
  * bench/results/<date>-<mode>.json and latest-<mode>.json, and, in full mode
  * or with --write-docs, regenerates the marked part of docs/benchmarks.md and
  * docs/benchmarks.svg. Exits 1 when a scenario failed (missed goals do not).
+ *
+ * `--check` (on by itself when CI=true) is the gate CI runs after the tests:
+ * besides crashed scenarios it fails a scenario whose result holds no
+ * sample at all or that lost deliveries that must not be lost (see
+ * `integrityProblems`), and never on numbers, goals or rows marked invalid
+ * because the machine was busy (a lagging generator is noise on a shared
+ * 2-core runner, not a defect).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,16 +27,17 @@ import { killCurrent, runScenario } from './lib/run-scenario.ts';
 import { printSummary } from './lib/summary-table.ts';
 import { mergeLatest, type Mode, type SuiteFailure, type SuiteResults } from './lib/suite-results.ts';
 import type { BenchResult } from './lib/result.ts';
+import { integrityProblems } from './integrity.ts';
 import { adHocScenario, SCENARIOS, type ScenarioSpec } from './scenarios.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const FD_MARK = 'LIVEGATE_BENCH_FD_RAISED';
 
-interface Options { timeoutS: number | null; quick: boolean; list: boolean; help: boolean; verbose: boolean; writeDocs: boolean; out: string | null; scripts: string[]; names: string[] }
+interface Options { timeoutS: number | null; quick: boolean; check: boolean; list: boolean; help: boolean; verbose: boolean; writeDocs: boolean; out: string | null; scripts: string[]; names: string[] }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { timeoutS: null, quick: false, list: false, help: false, verbose: false, writeDocs: false, out: null, scripts: [], names: [] };
+  const o: Options = { timeoutS: null, quick: false, check: process.env.CI === 'true', list: false, help: false, verbose: false, writeDocs: false, out: null, scripts: [], names: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -40,6 +48,7 @@ function parseArgs(argv: string[]): Options {
     if (a === '--quick') o.quick = true;
     else if (a === '--full') o.quick = false;
     else if (a === '--list') o.list = true;
+    else if (a === '--check') o.check = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--write-docs') o.writeDocs = true;
@@ -59,6 +68,7 @@ function usage(): string {
     'Usage: npm run bench [-- --quick] [-- scenario ...]   |   livegate bench [--quick] [scenario ...]',
     '  --quick          short smoke runs (seconds per scenario); the full mode is what the docs report',
     '  --list           list the scenarios and exit',
+    '  --check          also fail a scenario with no samples or with lost deliveries (on by itself when CI=true); never on numbers',
     '  --write-docs     regenerate docs/benchmarks.md and docs/benchmarks.svg in quick mode too (full mode always does)',
     '  --out DIR        write results (and docs) into DIR instead of bench/results and docs',
     '  --script PATH    also run a script outside the registry (named after its file)',
@@ -152,7 +162,12 @@ async function main(rawArgv: string[]): Promise<number> {
       name: spec.name, root: ROOT, script: spec.script, args: spec.args[mode], verbose: o.verbose, log,
       timeoutS: o.timeoutS ?? spec.estimateS[mode] * 4 + 120,
     });
-    if (run.result) {
+    const broken = run.result && o.check ? integrityProblems(run.result) : [];
+    if (run.result && broken.length) {
+      results.push({ ...run.result, scenario: spec.name });
+      log(`✗ ${spec.name}: ${broken.join('; ')}`);
+      failures.push({ scenario: spec.name, script: spec.script, reason: broken.join('; '), exitCode: run.exitCode, durationS: run.durationS, outputTail: run.outputTail });
+    } else if (run.result) {
       if (run.result.scenario !== spec.name) log(`  (${spec.name} reported itself as '${run.result.scenario}'; filed under '${spec.name}')`);
       results.push({ ...run.result, scenario: spec.name });
       log(`✓ ${spec.name} in ${run.durationS.toFixed(0)} s${run.exitCode ? ` (exit code ${run.exitCode} after its result)` : ''}`);

@@ -20,6 +20,8 @@ export interface RelayOptions {
   /** Livegate: real trips through the trips module. Baselines: the passenger joins the driver's room. */
   trips: boolean;
   log: (s: string) => void;
+  /** Called when the measurement window opens and again when it closes (e.g. the server's loop-delay window). */
+  onWindow?: (phase: 'start' | 'end') => void;
 }
 
 export interface RelayResult {
@@ -174,7 +176,9 @@ export async function runRelay(o: RelayOptions): Promise<RelayResult> {
       const server0 = cpuOf(o.pid);
       const client0 = process.cpuUsage();
       loadedPing = pingRtts(probe, 200);
+      o.onWindow?.('start');
       setTimeout(() => {
+        o.onWindow?.('end');
         cpuWindow.server = +(((cpuOf(o.pid) - server0) / o.seconds) * 100).toFixed(1);
         const c = process.cpuUsage(client0);
         cpuWindow.client = +(((c.user + c.system) / 1e6 / o.seconds) * 100).toFixed(1);
