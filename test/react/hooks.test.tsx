@@ -4,7 +4,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { createClient, type LivegateClient } from '@livegate/client';
 import { StrictMode } from 'react';
-import { LivegateProvider, useChatRoom, useConnectionStatus, useNotifications, useTrip } from '@livegate/react';
+import { LivegateProvider, useChatRoom, useConnectionStatus, useDriverLocation, useNotifications, useTrip } from '@livegate/react';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { NEAR_PICKUP, RIDE, nextEvent, sdkClient } from '../sdk/sdk-helpers.ts';
@@ -31,9 +31,15 @@ function appClient(sub: string, role: 'passenger' | 'driver' | 'user'): Livegate
 
 const WAIT = { timeout: 10_000 };
 
-function TripStatus({ tripId }: { tripId: string }) {
+function TripStatus({ tripId, driverId }: { tripId: string; driverId: string }) {
   const { status } = useTrip(tripId);
-  return <p>status: {status ?? '…'}</p>;
+  const position = useDriverLocation(driverId);
+  return (
+    <div>
+      <p>status: {status ?? '…'}</p>
+      <p>driver at: {position ? position.location.latitude.toFixed(4) : 'unknown'}</p>
+    </div>
+  );
 }
 
 test('useTrip shows the trip status as it changes', async () => {
@@ -43,10 +49,15 @@ test('useTrip shows the trip status as it changes', async () => {
   const offered = nextEvent<{ tripId: string }>((h) => driver.on('new_trip_available', h));
   const { tripId } = await rider.emit('trip_request', RIDE);
   await offered;
-  render(<LivegateProvider client={appClient('hk-rider', 'passenger')}><TripStatus tripId={tripId} /></LivegateProvider>);
+  render(<LivegateProvider client={appClient('hk-rider', 'passenger')}><TripStatus tripId={tripId} driverId="hk-driver" /></LivegateProvider>);
   await screen.findByText('status: searching_driver', undefined, WAIT);
   await driver.emit('trip_accept', { tripId });
   await screen.findByText('status: accepted', undefined, WAIT);
+  // useDriverLocation: positions are throttled per driver, so report until one gets through.
+  await waitFor(async () => {
+    await driver.emit('driver_location_update', { tripId, location: { latitude: 15.5011, longitude: 32.5532 } });
+    screen.getByText('driver at: 15.5011');
+  }, { timeout: 10_000, interval: 300 });
   await driver.emit('driver_arrived', { tripId });
   await screen.findByText('status: driver_arrived', undefined, WAIT);
 });

@@ -32,8 +32,12 @@ test('events missed while disconnected arrive once at the next connect, by repla
   assert.equal((await notify(current, 'sdk-replay', 'two')).status, 201);
   assert.equal((await notify(current, 'sdk-replay', 'three')).status, 201);
   assert.deepEqual(seen, ['one']);
+  // An emit made meanwhile waits in the offline queue and is answered after the connect.
+  const counted = client.emit('notification:request-count');
+  assert.equal(client.queued, 1);
   client.connect();
   await eventually(() => assert.deepEqual(seen, ['one', 'two', 'three']), 10_000);
+  assert.ok((await counted).count >= 3);
   await notify(current, 'sdk-replay', 'four');
   await eventually(() => assert.deepEqual(seen, ['one', 'two', 'three', 'four']), 10_000);
 });

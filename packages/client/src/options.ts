@@ -9,7 +9,7 @@ export interface ClientOptions {
   token: TokenProvider;
   /** Resume position from an earlier session (e.g. kept in storage); `client.lastSeq` is the current one. */
   lastSeq?: number;
-  /** Refresh this long before `exp` (default 30 s; short tokens are refreshed 90% into their life). */
+  /** Refresh this long before `exp` (default 30 s; a shorter-lived token halfway through what is left). */
   refreshLeadMs?: number;
   /** How long an emit waits for its acknowledgement once sent (default 10 s), then rejects with `TIMEOUT`. */
   ackTimeoutMs?: number;

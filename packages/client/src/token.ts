@@ -19,10 +19,12 @@ export function tokenExpiry(token: string): number | undefined {
 }
 
 /**
- * When to refresh a token that expires at `expiresAt`: `leadMs` before, but
- * never later than 90% into a short token's remaining life, and not in the past.
+ * When to refresh a token that expires at `expiresAt`: `leadMs` before; a
+ * token that lives less than that is refreshed halfway through what is left
+ * (not at once, which would loop on short tokens); an expired one at once.
  */
 export function refreshDelay(expiresAt: number, now: number, leadMs: number): number {
   const left = expiresAt - now;
-  return Math.max(0, Math.min(left - leadMs, left * 0.9));
+  if (left <= 0) return 0;
+  return left > leadMs ? left - leadMs : left / 2;
 }
