@@ -55,6 +55,11 @@ describe('GET /events: Server-Sent Events', () => {
     good.close();
   });
 
+  test('GET /events is in the OpenAPI document', async () => {
+    const { body } = await server.api('/openapi.json', { token: null });
+    assert.ok(body.paths['/events']?.get, 'listed with its query parameters');
+  });
+
   test('a keep-alive comment every SSE_KEEPALIVE_MS', async () => {
     const s = await openSse(server.url, `/events?token=${await server.token('sse-k', 'passenger')}`);
     await s.next('authenticated');

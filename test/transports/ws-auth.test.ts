@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from '../helpers/eventually.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { openSse } from './sse-client.ts';
 import { openWs } from './ws-client.ts';
 
 describe('GET /ws: authentication and refusals as close codes', () => {
@@ -98,5 +99,10 @@ describe('GET /ws: handshake rate limits', () => {
       c.close();
     }
     assert.deepEqual(codes, [0, 0, 4008]);
+    // The same limit refuses an event stream before it starts: 429 with Retry-After.
+    const sse = await openSse(server.url, `/events?token=${token}`);
+    assert.equal(sse.status, 429);
+    assert.equal(JSON.parse(await sse.body()).error.code, 'RATE_LIMIT_EXCEEDED');
+    assert.ok(Number(sse.headers['retry-after']) >= 1);
   });
 });
