@@ -53,6 +53,11 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 90, full: 220 },
   },
   {
+    name: 'durable-append', script: 'bench/scenarios/durable-append.ts', optional: true,
+    description: 'durable stream append: POST /api/publish → client p99 at 5,000 events/s on PostgreSQL, vs STREAM_RETENTION_H=0 (goal ≤ 20 ms)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 60, full: 120 },
+  },
+  {
     name: 'payments', script: 'bench/payments.ts', optional: true,
     description: 'wallet credit and trip payment latency, exactly-once under racing requests (PGlite, in process)',
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 15, full: 40 },

@@ -43,13 +43,23 @@ export function connectError(url: string, opts: ConnectOptions = {}): Promise<Er
   });
 }
 
-/** Next payload of `event` on `socket`. */
+/**
+ * The payload without `_seq`: durable events carry their stream position as an
+ * added field (test/streams/ checks it); tests of a family compare payloads.
+ */
+function withoutSeq(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload) || !('_seq' in payload)) return payload;
+  const { _seq: _, ...rest } = payload as Record<string, unknown>;
+  return rest;
+}
+
+/** Next payload of `event` on `socket` (without a durable event's `_seq`). */
 export function next<E extends keyof ServerToClientEvents>(socket: Client, event: E, timeoutMs = 3000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${String(event)} within ${timeoutMs} ms`)), timeoutMs);
     const handler = (payload: unknown) => {
       clearTimeout(timer);
-      resolve(payload as Parameters<ServerToClientEvents[E]>[0]);
+      resolve(withoutSeq(payload) as Parameters<ServerToClientEvents[E]>[0]);
     };
     (socket.once as (ev: string, fn: (p: unknown) => void) => void)(event as string, handler);
   });
@@ -63,9 +73,9 @@ export function request<T = unknown>(socket: Client, event: string, payload?: un
   );
 }
 
-/** Collects every payload of `event` until read. */
+/** Collects every payload of `event` until read (without a durable event's `_seq`). */
 export function collect<E extends keyof ServerToClientEvents>(socket: Client, event: E): unknown[] {
   const seen: unknown[] = [];
-  (socket.on as (ev: string, fn: (p: unknown) => void) => void)(event as string, (p) => seen.push(p));
+  (socket.on as (ev: string, fn: (p: unknown) => void) => void)(event as string, (p) => seen.push(withoutSeq(p)));
   return seen;
 }

@@ -30,10 +30,14 @@ const PAGE = 500;
  * a gap), live events wait in `pending` and go after it, minus what the read
  * already sent, so there is no gap and no duplicate at the seam.
  *
- * A socket that gave no position starts at the first live event it sees.
+ * A socket that gave no position starts at the first live event it sees. A
+ * resume never sends a socket an event twice: asked for a position before
+ * what it already got live, it gets the older events after those.
  */
 export class SocketCursor {
   private last: number | undefined;
+  /** The oldest seq this socket was sent: it has every one from `first` to `last`. */
+  private first: number | undefined;
   private pending: StreamEntry[] = [];
   private resumes: Array<{ after: number; done(r: ResumeResult): void; fail(err: unknown): void }> = [];
   private running = false;
@@ -64,6 +68,7 @@ export class SocketCursor {
   }
 
   private send(entry: StreamEntry): void {
+    this.first ??= entry.seq;
     this.last = entry.seq;
     this.out.emit(entry);
   }
@@ -103,12 +108,26 @@ export class SocketCursor {
 
   private async replay(afterSeq: number): Promise<ResumeResult> {
     const { headSeq, oldestSeq } = await this.source.position(this.userId);
-    const from = Math.min(afterSeq, headSeq);
     // Positions after the head: the stream was reset. Before the oldest retained: purged.
     const lost = afterSeq > headSeq || (oldestSeq === null ? afterSeq < headSeq : afterSeq + 1 < oldestSeq);
     if (lost) this.out.incomplete(oldestSeq ?? headSeq + 1);
-    this.last = from;
-    const replayed = await this.fill();
+    if (this.first === undefined || this.last === undefined) {
+      this.last = Math.min(afterSeq, headSeq);
+      const replayed = await this.fill();
+      return { replayed, headSeq: this.last };
+    }
+    // This socket already has first..last. Never twice: what is older than that goes now (after
+    // those, the one exception to seq order, for a client that resumes after live events reached
+    // it), then what is newer.
+    let replayed = 0;
+    if (afterSeq < this.first - 1) {
+      const last = this.last;
+      this.last = afterSeq;
+      replayed += await this.fill(this.first - 1);
+      this.first = afterSeq + 1;
+      this.last = last;
+    }
+    replayed += await this.fill();
     return { replayed, headSeq: this.last };
   }
 
