@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { INBOUND, isInboundEvent, type AckFn, type Audience, type InboundEvent, type InboundPayload, type InboundSpec, type SocketRole, type RateClass } from '../protocol/index.ts';
 import type { RateLimiter } from '../state/rate-limiter.ts';
-import { replyGate } from './reply-gate.ts';
+import { replyGate, type ReplyGate } from './reply-gate.ts';
 import type { LivegateSocket, OutArgs, OutEvent } from './types.ts';
 
 const NO_ANSWERS: readonly string[] = [];
@@ -50,11 +50,19 @@ export class EventRouter {
   constructor(private readonly deps: RouterDeps) {}
 
   attach(socket: LivegateSocket): void {
+    // What every event of this socket shares is made once here, not per message:
+    // the reply gate (a WeakMap lookup) and the handlers' `emit`.
+    const gate = replyGate(socket.conn);
+    const { metrics } = this.deps;
+    const emit = <E extends OutEvent>(ev: E, ...args: OutArgs<E>) => {
+      socket.emit(ev, ...args);
+      metrics.eventSent(ev);
+    };
     // Never calling next(): no per-event listeners are registered on sockets.
-    socket.use((packet) => void this.dispatch(socket, packet));
+    socket.use((packet) => void this.dispatch(socket, packet, gate, emit));
   }
 
-  private async dispatch(socket: LivegateSocket, packet: unknown[]): Promise<void> {
+  private async dispatch(socket: LivegateSocket, packet: unknown[], gate: ReplyGate, emit: HandlerContext['emit']): Promise<void> {
     const { metrics, clock } = this.deps;
     const event = String(packet[0]);
     const last = packet[packet.length - 1];
@@ -65,7 +73,6 @@ export class EventRouter {
     metrics.eventReceived(known ? event : 'unknown');
     const spec: InboundSpec | undefined = known ? INBOUND[event] : undefined;
     // What reaches this connection while the event is handled waits for the answer (reply-gate.ts).
-    const gate = replyGate(socket.conn);
     gate.enter();
     let answer: (() => void) | undefined;
     try {
@@ -82,10 +89,6 @@ export class EventRouter {
       const parsed = spec.schema.safeParse(raw);
       if (!parsed.success) throw validationError('payload', parsed.error.issues);
       const handler = this.deps.handlers[event] as EventHandler<InboundEvent>;
-      const emit = <E extends OutEvent>(ev: E, ...args: OutArgs<E>) => {
-        socket.emit(ev, ...args);
-        metrics.eventSent(ev);
-      };
       const result = await handler({ userId: data.userId, role: data.role, socket, now, emit }, parsed.data as InboundPayload<InboundEvent>);
       if (ack) answer = () => ack({ success: true, data: result ?? null });
     } catch (err) {

@@ -87,6 +87,9 @@ class ConnectionGate {
   }
 }
 
+/** A connection's gate: `enter()` when an inbound event is taken in, `leave(answer, repeats)` once it is answered. */
+export type ReplyGate = Pick<ConnectionGate, 'enter' | 'leave'>;
+
 const gates = new WeakMap<EngineConnection, ConnectionGate>();
 
 /** The gate of a Socket.IO socket's engine connection, installed on first use. */
