@@ -91,8 +91,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   attachLiveEvents(ctx);
   attachPublish(ctx);
   attachTransports(ctx);
-  attachDashboard(ctx, { positions, trips, locations, fleet, alerts });
   attachDocs(ctx);
+  attachDashboard(ctx, { positions, trips, locations, fleet, alerts });
 
   await ctx.open();
 
@@ -111,7 +111,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         ctx.setDraining();
         ctx.delivery.localToAll('server:shutdown', { message: 'Server is restarting; reconnect shortly', reconnect: true });
         const deadline = Date.now() + config.shutdownDrainMs;
-        while (ctx.io.engine.clientsCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        // SSE and /ws connections are Socket.IO sockets without an Engine.IO client: count sockets, not engine clients.
+        const open = () => ctx.io.engine.clientsCount + ctx.io.of('/').sockets.size;
+        while (open() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         await ctx.close();
       })();
       return closing;

@@ -27,7 +27,8 @@ export async function spawnGateway(env: Record<string, string> = {}): Promise<Sp
   // Never outlive the script, even when it dies on an error.
   process.once('exit', () => proc.kill('SIGKILL'));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded 2-core machine a start (PGlite init, migrations) can take over a minute.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`gateway exited with ${proc.exitCode}`);
     try {
