@@ -38,6 +38,11 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 150, full: 480 },
   },
   {
+    name: 'dashboard', script: 'bench/scenarios/dashboard.ts',
+    description: 'dashboard feed: updates/s per core, 10 dashboards × 10,000 vehicles at 1 fix/s, coalesced vs bare Socket.IO (goal ≥ 300k, ≥ 10× bare)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 45, full: 90 },
+  },
+  {
     name: 'nearby', script: 'bench/nearby.ts',
     description: 'nearby search at 100,000 drivers: grid vs linear scan vs Redis GEOSEARCH (goal p99 ≤ 60 µs)',
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 15, full: 60 },
