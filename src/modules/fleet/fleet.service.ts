@@ -116,6 +116,15 @@ export class FleetService {
 
   /** The vehicle a driver drives (asked on every fix; answered from the assignment snapshot). */
   async vehicleOf(driverId: string): Promise<{ vehicleId: string; type: string } | null> {
+    const known = this.vehicleOfNow(driverId);
+    if (known !== undefined) return known;
+    // Only the very first read waits; later refreshes happen behind the current snapshot.
+    await this.assignmentsLoading;
+    return this.byDriver.get(driverId) ?? null;
+  }
+
+  /** `vehicleOf` without a promise once the snapshot is loaded (the pipeline's hot path); undefined before. */
+  vehicleOfNow(driverId: string): { vehicleId: string; type: string } | null | undefined {
     if (this.deps.clock.now() - this.assignmentsReadAt >= this.deps.settings.assignmentRefreshMs) {
       this.assignmentsLoading ??= this.deps.vehicles.assignments().then(
         (map) => {
@@ -134,9 +143,8 @@ export class FleetService {
           this.deps.log.warn({ err }, 'vehicle assignments reload failed');
         },
       ).finally(() => (this.assignmentsLoading = undefined));
-      // Only the very first read waits; later refreshes happen behind the current snapshot.
-      if (this.assignmentsReadAt === -Infinity) await this.assignmentsLoading;
     }
+    if (this.assignmentsReadAt === -Infinity) return undefined;
     return this.byDriver.get(driverId) ?? null;
   }
 

@@ -104,10 +104,16 @@ export class LocationsService {
    * another in arrival order (the router runs handlers concurrently, and a
    * burst whose lookups finished out of order would refuse its own later
    * fixes); the trip lookup and the relay run after, so a slow lookup never
-   * holds up the next fix, and `relayedAt` keeps relays in order.
+   * holds up the next fix, and `relayedAt` keeps relays in order. When
+   * nothing of the driver's is queued and the vehicle snapshot is loaded (the
+   * usual case), the fix is checked and written at once, without the queue's
+   * promises: nothing can overtake it.
    */
   async report(driverId: string, input: ReportInput, now = this.deps.clock.now()): Promise<{ recordedAt: string; tripId: string | null }> {
-    const { fix, state } = await this.inOrder(driverId, () => this.accept(driverId, input, now));
+    const vehicle = this.queues.has(driverId) ? undefined : this.deps.vehicles.vehicleOfNow?.(driverId);
+    const { fix, state } = vehicle !== undefined
+      ? this.acceptWith(driverId, input, now, vehicle)
+      : await this.inOrder(driverId, () => this.accept(driverId, input, now));
     const trip = await this.trips.ofDriver(driverId).catch((err: unknown) => this.lookupFailed(err, null));
     if (trip && fix.at > state.relayedAt) {
       state.relayedAt = fix.at;
@@ -127,12 +133,15 @@ export class LocationsService {
     return run;
   }
 
-  /** Filter → index, feed, history, `location.driver_moved`. Nothing is written before the verdict. */
+  /** The vehicle lookup (an in-memory snapshot, and it never fails the fix), then `acceptWith`. */
   private async accept(driverId: string, input: ReportInput, now: number): Promise<{ fix: AcceptedFix; state: DriverState }> {
-    const { geo, settings } = this.deps;
-    // The one lookup (an in-memory snapshot, and it never fails the fix) comes
-    // first: from the check to the writes below there is no await.
     const vehicle = await this.deps.vehicles.vehicleOf(driverId).catch((err: unknown) => this.lookupFailed(err, null));
+    return this.acceptWith(driverId, input, now, vehicle);
+  }
+
+  /** Filter → index, feed, history, `location.driver_moved`, with no await: nothing is written before the verdict. */
+  private acceptWith(driverId: string, input: ReportInput, now: number, vehicle: { vehicleId: string; type: string } | null): { fix: AcceptedFix; state: DriverState } {
+    const { geo, settings } = this.deps;
     const loc = input.location;
     const fix: AcceptedFix = { latitude: loc.latitude, longitude: loc.longitude, heading: loc.heading, speed: loc.speed, accuracy: loc.accuracy, at: input.timestamp ?? now };
     const state = this.drivers.get(driverId);

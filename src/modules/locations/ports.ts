@@ -3,6 +3,8 @@ import type { DriverPoint } from '../../state/geo-index.ts';
 /** The vehicle a driver is assigned to (implemented by the fleet module). */
 export interface DriverVehicles {
   vehicleOf(driverId: string): Promise<{ vehicleId: string; type: string } | null>;
+  /** The same answer without waiting, or undefined while it is not known yet (before the first read). */
+  vehicleOfNow?(driverId: string): { vehicleId: string; type: string } | null | undefined;
 }
 
 /** Display data for nearby results and the driver's vehicle type (implemented by the users module). */
