@@ -5,7 +5,7 @@
  * messages/s on a real PostgreSQL, in batches of BATCH messages per request;
  * latency = receipt by the client − the time the message was due to be sent.
  * The same run with STREAM_RETENTION_H=0 (transient emits) is the baseline.
- *   node --import tsx bench/scenarios/durable-append.ts [--quick] [--rate 5000] [--batch 50] [--users 500]
+ *   node --import tsx bench/scenarios/durable-append.ts [--quick] [--rate 5000] [--batch 50] [--users 200]
  * Bounded: loopback only, fixed durations, every wait has a deadline.
  */
 import { io, type Socket } from 'socket.io-client';
@@ -20,7 +20,7 @@ const args = scenarioArgs();
 const { quick } = args;
 const RATE = Number(args.value('rate') ?? 5_000);
 const BATCH = Number(args.value('batch') ?? 50);
-const USERS = Number(args.value('users') ?? 500);
+const USERS = Number(args.value('users') ?? 200);
 const DURATION_MS = quick ? 6_000 : 20_000;
 const WARMUP_MS = 1_500;
 const startedAt = new Date();
@@ -38,8 +38,14 @@ async function measure(mode: 'durable' | 'transient', databaseUrl: string): Prom
     let received = 0;
     let seqs = 0;
     let measuring = false;
+    const ready: Array<Promise<void>> = [];
     for (let u = 0; u < USERS; u++) {
       const s = io(gw.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: await token(`bench-${mode}-${u}`, 'passenger') } });
+      ready.push(new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('connect timeout')), 60_000);
+        s.once('connect_error', (err) => (clearTimeout(timer), reject(err)));
+        s.once('authenticated', () => (clearTimeout(timer), resolve()));
+      }));
       s.on('x-bench', (p: { due: number; _seq?: number }) => {
         if (!measuring) return;
         received++;
@@ -48,10 +54,7 @@ async function measure(mode: 'durable' | 'transient', databaseUrl: string): Prom
       });
       sockets.push(s);
     }
-    await Promise.all(sockets.map((s) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('connect timeout')), 30_000);
-      s.once('authenticated', () => (clearTimeout(timer), resolve()));
-    })));
+    await Promise.all(ready);
     log(`${mode}: ${USERS} users connected`);
     const auth = `Bearer ${await token('bench-publisher', 'service')}`;
     const post = (messages: unknown[]) => fetch(`${gw.url}/api/publish`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ messages }) })
@@ -62,7 +65,10 @@ async function measure(mode: 'durable' | 'transient', databaseUrl: string): Prom
       // One request per BATCH messages, each message stamped with the wall time it was due.
       const result = await openLoop(RATE, durationMs, (i, intendedMs) => {
         pending.push({ to: { userId: `bench-${mode}-${i % USERS}` }, event: 'x-bench', data: { due: performance.timeOrigin + intendedMs } });
-        if (pending.length >= BATCH) (inFlight.push(post(pending)), (pending = []));
+        if (pending.length >= BATCH) {
+          inFlight.push(post(pending));
+          pending = [];
+        }
       });
       if (pending.length) inFlight.push(post(pending));
       await Promise.all(inFlight);
