@@ -43,7 +43,7 @@ export async function startNode(opts: NodeOptions): Promise<BenchNode> {
   const kill = () => proc.kill('SIGKILL');
   process.once('exit', kill);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000; // a loaded 2-core machine can take over a minute to start a node
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${opts.impl} node exited with ${proc.exitCode}`);
     try {

@@ -40,7 +40,7 @@ async function spawnBaseline(impl: Exclude<Impl, 'livegate'>, execArgv: string[]
   });
   process.once('exit', () => proc.kill('SIGKILL'));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${impl} did not start`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${impl} did not start`)), 90_000);
     proc.once('exit', (code) => reject(new Error(`${impl} exited with ${code}`)));
     proc.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) {
@@ -78,7 +78,7 @@ async function spawnProfiledGateway(env: Record<string, string>, execArgv: strin
   });
   process.once('exit', () => proc.kill('SIGKILL'));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 900; i++) {
     if (proc.exitCode !== null) throw new Error(`gateway exited with ${proc.exitCode}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { proc, url };
     await new Promise((r) => setTimeout(r, 100));
