@@ -23,6 +23,11 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 35, full: 200 },
   },
   {
+    name: 'idle-rss', script: 'bench/scenarios/idle-rss.ts',
+    description: 'idle RSS of `livegate start` (PGlite, fresh DATA_DIR, no connections) beside bare Socket.IO (goal ≤ 150 MiB)',
+    args: { quick: ['--quick'], full: [] }, estimateS: { quick: 40, full: 60 },
+  },
+  {
     name: 'fanout', script: 'bench/scenarios/fanout.ts',
     description: 'fan-out frames/s per server core at 1,000 subscribers (goal ≥ 100k)',
     args: { quick: ['--quick'], full: [] }, estimateS: { quick: 60, full: 240 },
