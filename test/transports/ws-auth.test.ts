@@ -68,6 +68,10 @@ describe('GET /ws: authentication and refusals as close codes', () => {
     const good = await openWs(server.url, { query: `?token=${token}`, headers: { origin: 'https://app.example' } });
     await good.next('authenticated');
     good.close();
+    // A page served by the gateway itself (the dashboard) is same-origin without CORS_ORIGINS.
+    const own = await openWs(server.url, { query: `?token=${token}`, headers: { origin: server.url } });
+    await own.next('authenticated');
+    own.close();
   });
 
   test('GET /api/connections shows the transport as ws', async () => {

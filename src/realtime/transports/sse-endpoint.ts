@@ -61,7 +61,7 @@ export function registerSseEndpoint(http: HttpApp, opts: SseEndpointOptions): Ss
   }, async (req, reply) => {
     if (opts.isDraining()) return reply.status(503).header('retry-after', '5').send({ error: { code: 'INTERNAL_ERROR', message: 'Server is shutting down' } });
     const origin = req.headers.origin;
-    if (!isOriginAllowed(origin, allowed)) {
+    if (!isOriginAllowed(origin, allowed, req.headers.host)) {
       opts.log.warn({ origin, address: req.ip }, 'event stream refused: origin not in CORS_ORIGINS');
       throw new AppError('FORBIDDEN', 'Origin not allowed (CORS_ORIGINS)');
     }

@@ -55,7 +55,7 @@ export function attachWsEndpoint(server: HttpServer, opts: WsEndpointOptions): W
   const accept = (ws: WebSocket, req: IncomingMessage) => {
     if (opts.isDraining()) return ws.close(CLOSE.goingAway, 'Server is shutting down');
     const extract = extractHandshake(req, trusted);
-    if (!isOriginAllowed(req.headers.origin, allowed)) {
+    if (!isOriginAllowed(req.headers.origin, allowed, req.headers.host)) {
       opts.log.warn({ origin: req.headers.origin, address: extract.address }, 'plain WebSocket refused: origin not in CORS_ORIGINS');
       return ws.close(CLOSE.forbidden, 'Origin not allowed (CORS_ORIGINS)');
     }
