@@ -17,6 +17,12 @@ function resolve(doc, schema) {
   return s ?? {};
 }
 
+/** A message with its traits applied (the message's own fields win), as AsyncAPI defines them. */
+function messageOf(doc, ref) {
+  const message = resolve(doc, ref);
+  return Object.assign({}, ...(message.traits ?? []).map((t) => resolve(doc, t)), message);
+}
+
 function typeText(s) {
   if ('const' in s) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
@@ -109,22 +115,25 @@ function renderEvents(doc) {
   transports.append(tBody);
   section.append(el('p', { class: 'desc' }, 'Socket.IO namespace `/`, by family. The same events travel as `{ type, data, id? }` frames on `/ws` and, server → client, as `event:`/`data:` on `/events`.'), transports);
 
+  // Operations list a channel's messages by direction; each message is a `$ref` into
+  // `components.messages`, whose name, description and family tag come from its traits.
   const byFamily = new Map();
   for (const op of Object.values(doc.operations)) {
     if (op.channel.$ref !== '#/channels/socketio') continue;
-    const family = op.tags?.[0]?.name ?? 'other';
-    if (!byFamily.has(family)) byFamily.set(family, []);
-    byFamily.get(family).push(op);
+    for (const ref of op.messages) {
+      const message = messageOf(doc, ref);
+      const family = resolve(doc, message.tags?.[0]).name ?? 'other';
+      if (!byFamily.has(family)) byFamily.set(family, []);
+      byFamily.get(family).push([message, op.action === 'receive']);
+    }
   }
-  for (const [family, ops] of byFamily) {
+  for (const [family, messages] of byFamily) {
     const group = el('div', { class: 'group' }, el('h3', {}, family));
-    for (const op of ops) {
-      const message = resolve(doc, op.messages[0]);
-      const inbound = op.action === 'receive';
+    for (const [message, inbound] of messages) {
       const summary = [el('code', {}, message.name), el('span', { class: 'dir' }, inbound ? 'client → server' : 'server → client')];
       group.append(entry(summary, `${message.name} ${family} ${message.description ?? ''}`, (body) => {
         body.append(el('p', { class: 'desc' }, message.description ?? ''), el('h4', {}, 'Payload'), schemaView(doc, message.payload));
-        const ack = op.reply && resolve(doc, op.reply.messages[0]);
+        const ack = message['x-livegate-ack'] && resolve(doc, { $ref: message['x-livegate-ack'] });
         const ok = ack?.payload?.oneOf?.[0]?.properties?.data;
         if (ok && ok.$ref) body.append(el('h4', {}, 'Acknowledgement data ({ success: true, data })'), schemaView(doc, ok));
       }));
