@@ -13,12 +13,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 
-// Baseline (Liftoff) code only: optimised (TurboFan) code for PostgreSQL's
-// hot functions cost ~35 MB of RSS for no measurable gain on the gateway's
-// short queries. Set before PGlite compiles its module; V8 flags are
-// process-wide, and the only other WebAssembly in the process is undici's
-// HTTP parser.
+// Baseline (Liftoff) code only, compiled for the functions that run: eager
+// optimised (TurboFan) code for all of PostgreSQL cost ~40 MB of RSS for no
+// measurable gain on the gateway's short queries. Set before PGlite compiles
+// its module; V8 flags are process-wide, and the only other WebAssembly in
+// the process is undici's HTTP parser.
 setFlagsFromString('--liftoff-only');
+setFlagsFromString('--wasm-lazy-compilation');
 const { PGlite, types } = await import('@electric-sql/pglite');
 
 /** @type {{ dataDir?: string, postgresqlconf: string[] }} */
