@@ -49,7 +49,12 @@ describe('POST /api/publish', () => {
     const many = [custom(a1, 'x-promo'), custom(b, 'x-promo')];
     const res = await publish(server, { to: { userIds: ['pub-a', 'pub-b'] }, event: 'x-promo', data: { code: 'SPRING', list: [1, 2] } });
     assert.equal(res.body.delivered.recipients, 3);
-    for (const p of await Promise.all(many)) assert.deepEqual(p, { code: 'SPRING', list: [1, 2] });
+    // To users: durable, so each carries its stream position (`_seq`, per user).
+    for (const p of await Promise.all(many)) {
+      const { _seq, ...data } = p as { _seq: unknown };
+      assert.equal(typeof _seq, 'number');
+      assert.deepEqual(data, { code: 'SPRING', list: [1, 2] });
+    }
 
     const roomed = custom(b, 'x-room');
     await publish(server, { to: { room: 'user:pub-b' }, event: 'x-room', data: 1 });
