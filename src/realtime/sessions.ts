@@ -87,7 +87,7 @@ export class Sessions {
     socket.join([rooms.user(userId), ...(role === 'driver' ? [rooms.drivers] : role === 'admin' ? [rooms.admins] : [])]);
     this.expiry.track(socket);
     // Only a polling connection can upgrade; a WebSocket one would keep this listener for nothing.
-    if (socket.conn.transport.name !== 'websocket') socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
+    if (socket.conn.transport.name === 'polling') socket.conn.once('upgrade', () => void registry.setTransport(socket.id, 'websocket').catch(() => undefined));
     socket.emit('authenticated', { userId, role, connectionId: socket.id });
     this.deps.metrics.eventSent('authenticated');
     try {
