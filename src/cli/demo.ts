@@ -108,8 +108,6 @@ export async function demo(baseConfig: Config, flags: ParsedValues): Promise<num
     process.off('SIGTERM', stop);
     if (app) {
       await app.shutdown();
-      // Library handles of the in-process gateway (database, timers) must not keep a finished demo alive.
-      setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
     }
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { eventually } from '../helpers/eventually.ts';
+import { connectAgent, send } from '../../src/cli/demo/agent.ts';
+import { eventually, within } from '../helpers/eventually.ts';
 import { runCli, type CliProcess } from '../helpers/process.ts';
 import { startServer, TEST_SECRET, type TestServer } from '../helpers/server.ts';
 import type { Client } from '../helpers/client.ts';
@@ -56,4 +57,13 @@ test('--duration stops the demo by itself with exit 0; bad flags exit 2', async 
   const bad = demo('--speed', 'fast');
   assert.equal((await bad.exited).code, 2);
   assert.match(bad.stderr(), /--speed takes a number/);
+});
+
+test('an agent that sends after its socket was closed is answered at once, not after the ack timeout', async () => {
+  const socket = await connectAgent(server.url, await server.token('demo-driver-late', 'driver'));
+  assert.equal((await send(socket, 'ping', undefined)).success, true);
+  socket.close();
+  // Buffered with its ack timer, this emit would hold a stopping demo's process open for 10 s.
+  const late = await within(send(socket, 'trip_accept', { tripId: 'x' }, 10_000), 1000, 'the answer to an emit on a closed socket');
+  assert.deepEqual(late, { success: false, error: { code: 'CLOSED', message: 'the demo is stopping' } });
 });

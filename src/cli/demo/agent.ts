@@ -20,6 +20,9 @@ export function connectAgent(url: string, token: string): Promise<DemoSocket> {
 
 /** An event with an acknowledgement, as a real app sends it; a lost answer is a failure, not a hang. */
 export async function send(socket: DemoSocket, event: string, payload: unknown, timeoutMs = 10_000): Promise<Ack> {
+  // After close() an emit would be buffered with its ack timer running: a driver accepting an offer
+  // just as the demo stops would hold the finished process open for the whole timeout.
+  if (!socket.active) return { success: false, error: { code: 'CLOSED', message: 'the demo is stopping' } };
   try {
     return (await (socket as unknown as Socket).timeout(timeoutMs).emitWithAck(event, payload)) as Ack;
   } catch (err) {
