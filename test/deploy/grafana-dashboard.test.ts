@@ -19,7 +19,8 @@ describe('Grafana dashboard', () => {
   let exported: Set<string>;
 
   before(async () => {
-    server = await startServer();
+    // Push metrics exist when a push webhook is configured (nothing is sent to it here).
+    server = await startServer({ PUSH_WEBHOOK_URL: 'http://127.0.0.1:9/push', PUSH_WEBHOOK_SECRET: 'grafana-test-secret-0123' });
     // Loopback peers read /metrics without a token (METRICS_PUBLIC or loopback).
     const text = await (await fetch(`${server.url}/metrics`)).text();
     exported = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
