@@ -17,7 +17,7 @@ interface Seen { tripId: string; [k: string]: unknown }
 function record(sockets: Client[], event: string): Seen[][] {
   return sockets.map((s) => {
     const seen: Seen[] = [];
-    (s.on as (ev: string, fn: (p: Seen) => void) => void)(event, (p) => seen.push(p));
+    (s.on as (ev: string, fn: (p: Seen) => void) => void)(event, ({ _seq: _, ...p }) => seen.push(p as Seen));
     return seen;
   });
 }

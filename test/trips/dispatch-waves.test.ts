@@ -134,7 +134,8 @@ describe('dispatch waves, offer expiry and the search timeout (manual clock, swe
     const offers = collect(busy, 'new_trip_available');
     const second = await tripRequest(p2);
     assert.equal(second.nearbyDriversCount, 0);
-    assert.equal(offers.length, 0);
+    // The first trip's own offer may still be on its way (stored, then sent): only the second trip's would be wrong.
+    assert.equal((offers as Array<{ tripId: string }>).filter((o) => o.tripId === second.tripId).length, 0);
     assert.deepEqual(await server.app.activeTrips.ofDriver('b-d'), {
       tripId: first.tripId, passengerId: 'b-p1', driverId: 'b-d', status: 'accepted',
       pickup: { address: SEED_REQUEST.pickupAddress, latitude: SEED_REQUEST.pickupLatitude, longitude: SEED_REQUEST.pickupLongitude },

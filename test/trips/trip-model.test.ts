@@ -28,7 +28,7 @@ interface Real {
   server: TestServer;
   prefix: string;
   sockets: Map<Who, Client>;
-  /** trip:updated statuses seen per trip, by the passenger and the admin (both members of the room). */
+  /** trip:updated statuses seen per trip, by the passenger (a party) and the admin (a member of the room). */
   seen: Record<'passenger' | 'admin', Map<string, TripStatus[]>>;
 }
 
@@ -60,7 +60,10 @@ async function act(m: Model, r: Real, who: Who, event: string, payload: unknown,
   if (expect.next?.status && expect.next.status !== t.status) t.room.push(expect.next.status);
   Object.assign(t, expect.next);
   await eventually(() => {
-    for (const observer of ['passenger', 'admin'] as const) assert.deepEqual(r.seen[observer].get(t.id) ?? [], t.room, `${observer} in trip:${t.id}`);
+    // The passenger is a party: trip changes reach every socket of theirs (durably), from the first one, joined or not.
+    // The admin watches the room: it sees what happened after it joined.
+    assert.deepEqual(r.seen.passenger.get(t.id) ?? [], ['searching_driver', ...t.room], `passenger of trip:${t.id}`);
+    assert.deepEqual(r.seen.admin.get(t.id) ?? [], t.room, `admin in trip:${t.id}`);
   });
 }
 

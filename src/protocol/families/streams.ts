@@ -13,7 +13,7 @@ import { defineInbound, defineOutbound, type OutboundEvents } from '../define.ts
  * later: it first gets every stored event after that position, in order,
  * once, then live traffic. Positions, typing and presence are never stored.
  */
-const seq = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)]).describe('the last `_seq` the client saw (0 = from the beginning of what is retained)');
+const seq = z.union([z.number().int().nonnegative(), z.string().max(15).regex(/^\d{1,15}$/).transform(Number)]).describe('the last `_seq` the client saw (0 = from the beginning of what is retained)');
 
 export const streamsInbound = {
   /** Replays every stored event after `seq` to this socket, in order, then live traffic; answers how many were replayed and the position reached. */
