@@ -4,7 +4,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { createClient, type LivegateClient } from '@livegate/client';
 import { StrictMode } from 'react';
-import { LivegateProvider, useChatRoom, useConnectionStatus, useDriverLocation, useNotifications, useTrip } from '@livegate/react';
+import { LivegateProvider, useChatRoom, useConnectionStatus, useDriverLocation, useNotifications, usePresence, useTrip } from '@livegate/react';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { NEAR_PICKUP, RIDE, nextEvent, sdkClient } from '../sdk/sdk-helpers.ts';
@@ -104,6 +104,32 @@ test('useChatRoom shows a message another real client sends', async () => {
   await writer.emit('message:send', { roomId: 'hk-room', content: 'Anyone near the airport?' });
   await waitFor(() => assert.ok(screen.getByText('hk-writer: Anyone near the airport?')), WAIT);
 });
+
+function Contacts() {
+  const { contacts } = usePresence();
+  return (
+    <ul>{Object.entries(contacts).map(([id, c]) => <li key={id}>{id}: {c.online ? 'online' : 'offline'}{c.status ? ` (${c.status})` : ''}{c.lastSeen ? ' seen' : ''}</li>)}</ul>
+  );
+}
+
+test('usePresence follows a contact coming online, changing status and leaving', async () => {
+  for (const id of ['hk-me', 'hk-friend']) await server.api('/api/users', { body: { id, role: 'user', name: id } });
+  const put = await server.api('/api/users/hk-me/contacts', { method: 'PUT', body: { contactIds: ['hk-friend'] } });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  render(<LivegateProvider client={appClient('hk-me', 'user')}><Contacts /></LivegateProvider>);
+  await eventually(() => assert.equal(clientsConnected('hk-me'), true), 10_000);
+  const friend = await sdkClient(server, 'hk-friend', 'user', clients);
+  await screen.findByText('hk-friend: online', undefined, WAIT);
+  await friend.emit('presence:update', { status: 'away' });
+  await screen.findByText('hk-friend: online (away)', undefined, WAIT);
+  friend.close();
+  await screen.findByText('hk-friend: offline (offline) seen', undefined, WAIT);
+});
+
+/** True once the server has a socket of `userId` (the provider's client connected). */
+function clientsConnected(userId: string): boolean {
+  return server.app.io.of('/').adapter.rooms.has(`user:${userId}`);
+}
 
 function Status() {
   return <p>connection: {useConnectionStatus()}</p>;
