@@ -128,6 +128,9 @@ describe('bookings over HTTP and booking rooms (seed 002)', () => {
     const guest = await server.client('bk-pay', 'user');
     const { booking } = (await create({ listingId: 'l', participants: ['bk-pay'] })).body;
     const processing = next(guest, 'payment.processing');
+    // Durable for the participants: each carries the participant's stream position.
+    const seqs: number[] = [];
+    for (const ev of ['payment.processing', 'payment.completed', 'payment.failed'] as const) guest.on(ev, (p) => seqs.push((p as { _seq?: number })._seq ?? -1));
     const pay = (body: unknown) => server.api(`/api/bookings/${booking.id}/payments`, { body });
     assert.equal((await pay({ paymentId: 'pay-1', amount: 120.5, status: 'processing' })).status, 200);
     assert.deepEqual(await processing, { bookingId: booking.id, paymentId: 'pay-1', amount: 120.5 });
@@ -139,6 +142,8 @@ describe('bookings over HTTP and booking rooms (seed 002)', () => {
     const failed = next(guest, 'payment.failed');
     await pay({ paymentId: 'pay-2', amount: 10, status: 'failed', error: 'card declined' });
     assert.deepEqual(await failed, { bookingId: booking.id, paymentId: 'pay-2', error: 'card declined' });
+    assert.equal(seqs.length, 3);
+    assert.ok(seqs.every((seq, i) => seq > 0 && (i === 0 || seq > seqs[i - 1]!)), `increasing _seq: ${seqs.join(',')}`);
     assert.equal((await server.api('/api/bookings/nope/payments', { body: { paymentId: 'pay-3', amount: 1, status: 'processing' } })).status, 404);
   });
 

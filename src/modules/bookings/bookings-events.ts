@@ -9,5 +9,6 @@ export interface BookingsEvents {
   'booking.created': { booking: Booking };
   /** Any status change, cancellation included (read `booking.status`). */
   'booking.status_changed': { booking: Booking };
-  'booking.payment': { payment: BookingPayment };
+  /** `participants`: the booking's, who get the payment's outcome. */
+  'booking.payment': { payment: BookingPayment; participants: string[] };
 }

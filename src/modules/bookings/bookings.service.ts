@@ -50,13 +50,13 @@ export class BookingsService {
 
   /** A payment report from the marketplace: `processing`, then `completed` or `failed`. */
   async recordPayment(bookingId: string, report: BookingPaymentBody): Promise<BookingPayment> {
-    await this.get(bookingId);
+    const { participants } = await this.get(bookingId);
     const payment = await this.deps.repo.recordPayment({
       bookingId, paymentId: report.paymentId, amountMinor: Math.round(report.amount * 100), status: report.status,
       error: report.status === 'failed' ? (report.error ?? 'Payment failed') : null, updatedAt: isoNow(this.deps.clock),
     });
     if (!payment) throw new AppError('INVALID_STATE', 'This payment is final already, belongs to another booking, or is processing already');
-    this.deps.events.publish('booking.payment', { payment });
+    this.deps.events.publish('booking.payment', { payment, participants });
     return payment;
   }
 

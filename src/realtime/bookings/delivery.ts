@@ -13,8 +13,8 @@ import { rooms, type LivegateServer } from '../types.ts';
  *
  * `booking.*` events go to the participants' durable streams (every socket
  * of each participant, `_seq`, resumable, whatever the room joins in flight)
- * and, plain, to other sockets in the booking room. The booking's `payment.*`
- * events name no participants and stay transient, to the booking room.
+ * and, plain, to other sockets in the booking room; so do the booking's
+ * `payment.*` events.
  */
 export function deliverBookingEvents(events: EventSource<BookingsEvents>, delivery: Delivery, io: LivegateServer): void {
   const userRooms = (b: Booking) => b.participants.map(rooms.user);
@@ -34,11 +34,11 @@ export function deliverBookingEvents(events: EventSource<BookingsEvents>, delive
     io.in(room).socketsLeave(room);
   });
 
-  events.on('booking.payment', ({ payment: p }) => {
-    const room = rooms.booking(p.bookingId);
-    if (p.status === 'processing') delivery.to(room, 'payment.processing', { bookingId: p.bookingId, paymentId: p.paymentId, amount: paymentAmount(p) });
-    else if (p.status === 'completed') delivery.to(room, 'payment.completed', { bookingId: p.bookingId, paymentId: p.paymentId, status: 'completed' });
-    else delivery.to(room, 'payment.failed', { bookingId: p.bookingId, paymentId: p.paymentId, error: p.error ?? 'Payment failed' });
+  events.on('booking.payment', ({ payment: p, participants }) => {
+    const watchers = { watchers: [rooms.booking(p.bookingId)] };
+    if (p.status === 'processing') void delivery.durable(participants, 'payment.processing', { bookingId: p.bookingId, paymentId: p.paymentId, amount: paymentAmount(p) }, watchers);
+    else if (p.status === 'completed') void delivery.durable(participants, 'payment.completed', { bookingId: p.bookingId, paymentId: p.paymentId, status: 'completed' }, watchers);
+    else void delivery.durable(participants, 'payment.failed', { bookingId: p.bookingId, paymentId: p.paymentId, error: p.error ?? 'Payment failed' }, watchers);
   });
 }
 
