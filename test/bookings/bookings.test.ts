@@ -130,7 +130,7 @@ describe('bookings over HTTP and booking rooms (seed 002)', () => {
     const processing = next(guest, 'payment.processing');
     // Durable for the participants: each carries the participant's stream position.
     const seqs: number[] = [];
-    for (const ev of ['payment.processing', 'payment.completed', 'payment.failed'] as const) guest.on(ev, (p) => seqs.push((p as { _seq?: number })._seq ?? -1));
+    for (const ev of ['payment.processing', 'payment.completed', 'payment.failed'] as const) guest.on(ev, (p: unknown) => seqs.push((p as { _seq?: number })._seq ?? -1));
     const pay = (body: unknown) => server.api(`/api/bookings/${booking.id}/payments`, { body });
     assert.equal((await pay({ paymentId: 'pay-1', amount: 120.5, status: 'processing' })).status, 200);
     assert.deepEqual(await processing, { bookingId: booking.id, paymentId: 'pay-1', amount: 120.5 });
