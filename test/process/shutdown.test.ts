@@ -75,7 +75,7 @@ describe('livegate start: graceful shutdown on SIGTERM', () => {
     const { code, signal } = await child.exited;
     const tookMs = Date.now() - signalledAt;
     assert.equal(signal, null);
-    assert.equal(code, 0, child.stderr());
+    assert.equal(code, 0, `exit ${code} after ${tookMs} ms\nstderr: ${child.stderr()}\nstdout: ${child.stdout().slice(-4000)}`);
     assert.ok(tookMs >= DRAIN_MS - 100, `waited for the connected client (${tookMs} ms)`);
     assert.ok(tookMs < DRAIN_MS + 2000, `exited within the drain deadline + 2 s (${tookMs} ms)`);
     assert.ok(['io server disconnect', 'transport close'].includes(await closed), 'the client was disconnected');
