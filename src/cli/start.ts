@@ -83,7 +83,9 @@ function untilSignal(app: App, config: Config, log: Logger): Promise<number> {
       const force = setTimeout(() => {
         log.error('drain deadline passed; exiting');
         resolve(1);
-      }, config.shutdownDrainMs + 5000).unref();
+      // Closing after the drain (sockets, HTTP, flushing writers, the database thread) normally takes well
+      // under a second; on a starved machine it has taken over 5 s, so the margin before giving up is wide.
+      }, config.shutdownDrainMs + 15_000).unref();
       app.shutdown().then(
         () => {
           clearTimeout(force);
