@@ -4,5 +4,5 @@ import type { FamilyContext } from './context.ts';
 
 /** `/asyncapi.json` and `/docs` (public); the OpenAPI document is served by the HTTP server itself. */
 export function attachDocs(ctx: FamilyContext): void {
-  registerDocsRoutes(ctx.http, { asyncapi: buildAsyncApiDocument() });
+  registerDocsRoutes(ctx.http, { asyncapi: buildAsyncApiDocument });
 }

@@ -9,19 +9,20 @@ const ASSETS = {
 } as const;
 
 export interface DocsDeps {
-  /** The AsyncAPI document, built once at start. */
-  asyncapi: object;
+  /** Builds the AsyncAPI document; called once, on the first request for it (nothing at start-up). */
+  asyncapi: () => object;
 }
 
 /**
  * Public documentation: `/asyncapi.json` (every event of every transport)
- * and `/docs`, a page that renders it together with `/openapi.json`. Both are
- * read once at start and served from memory.
+ * and `/docs`, a page that renders it together with `/openapi.json`. The
+ * document is built on its first request and then served from memory; the
+ * page's files are read once at start.
  */
 export function registerDocsRoutes(app: HttpApp, deps: DocsDeps): void {
-  const asyncapi = JSON.stringify(deps.asyncapi);
+  let asyncapi: string | undefined;
   app.get('/asyncapi.json', { schema: { tags: ['docs'], summary: 'AsyncAPI 3.0: every event of every family on Socket.IO, /ws and /events', security: [] } }, async (_req, reply) =>
-    reply.type('application/json; charset=utf-8').send(asyncapi),
+    reply.type('application/json; charset=utf-8').send((asyncapi ??= JSON.stringify(deps.asyncapi()))),
   );
   for (const [path, asset] of Object.entries(ASSETS)) {
     const body = readFileSync(new URL(asset.file, PAGE), 'utf8');

@@ -76,27 +76,22 @@ export class DurableDelivery implements DurableSink {
   };
 
   private deliverLocal({ event, payload, seqs }: StreamMessage): void {
-    const sockets = this.deps.io.of('/').sockets;
-    const local = this.deps.io.of('/').adapter.rooms;
     for (const [userId, seq] of seqs) {
-      const ids = local.get(rooms.user(userId));
-      if (!ids) continue;
-      for (const id of ids) {
-        const socket = sockets.get(id);
-        if (socket) this.cursorOf(socket).live({ seq, event, payload });
-      }
+      for (const socket of this.socketsOf(userId)) this.cursorOf(socket).live({ seq, event, payload });
     }
   }
 
   private localSockets(userIds: readonly string[]): LivegateSocket[] {
-    const sockets = this.deps.io.of('/').sockets;
-    const local = this.deps.io.of('/').adapter.rooms;
+    return userIds.flatMap((userId) => this.socketsOf(userId));
+  }
+
+  /** This node's sockets of `userId` on `/` (every transport: SSE and `/ws` connections are sockets too). */
+  private socketsOf(userId: string): LivegateSocket[] {
+    const ns = this.deps.io.of('/');
     const out: LivegateSocket[] = [];
-    for (const userId of userIds) {
-      for (const id of local.get(rooms.user(userId)) ?? []) {
-        const socket = sockets.get(id);
-        if (socket) out.push(socket);
-      }
+    for (const id of ns.adapter.rooms.get(rooms.user(userId)) ?? []) {
+      const socket = ns.sockets.get(id);
+      if (socket) out.push(socket);
     }
     return out;
   }
