@@ -17,3 +17,20 @@ export function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/**
+ * The RSS of `pid` once three readings `everyMs` apart agree within 0.5 %
+ * (start-up garbage and returned buffers have settled), or the last reading
+ * after `maxReadings`.
+ */
+export async function settledRss(pid: number, opts: { everyMs?: number; maxReadings?: number } = {}): Promise<number> {
+  const { everyMs = 500, maxReadings = 40 } = opts;
+  let last = rssOf(pid);
+  for (let stable = 0, i = 0; stable < 3 && i < maxReadings; i++) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    const now = rssOf(pid);
+    stable = Math.abs(now - last) < last * 0.005 ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}

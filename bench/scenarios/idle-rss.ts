@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLoopDelayWindow } from '../lib/loop-delay.ts';
-import { rssOf } from '../lib/proc.ts';
+import { settledRss } from '../lib/proc.ts';
 import { report, type BenchRow } from '../lib/result.ts';
 import { freePort } from '../lib/spawn-server.ts';
 import { load, log, round, scenarioArgs, SECRET, startTarget } from '../lib/targets.ts';
@@ -23,18 +23,6 @@ const CLI = fileURLToPath(new URL('../../bin/livegate.js', import.meta.url));
 const startedAt = new Date();
 const loadStart = load();
 const MiB = (bytes: number) => round(bytes / 2 ** 20, 1) ?? 0;
-
-/** RSS once three readings a second apart agree within 0.5 %. */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssOf(pid);
-  for (let stable = 0, i = 0; stable < 3 && i < (quick ? 20 : 40); i++) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const now = rssOf(pid);
-    stable = Math.abs(now - last) < last * 0.005 ? stable + 1 : 0;
-    last = now;
-  }
-  return last;
-}
 
 /** `node bin/livegate.js start` as `npm start` runs it, with a fresh DATA_DIR. */
 async function measureLivegate(): Promise<BenchRow> {
@@ -56,7 +44,7 @@ async function measureLivegate(): Promise<BenchRow> {
     }
     const readyS = (Date.now() - t0) / 1000;
     const window = await startLoopDelayWindow(url);
-    const rss = await settledRss(proc.pid!);
+    const rss = await settledRss(proc.pid!, { everyMs: 1000, maxReadings: quick ? 20 : 40 });
     const loop = await window.end();
     log(`livegate: ready in ${round(readyS, 1)} s, idle RSS ${MiB(rss)} MiB, idle loop delay p99 ${loop.p99Ms} ms`);
     return { impl: 'livegate', variant: 'PGlite, fresh DATA_DIR', metrics: { idleRssMiB: MiB(rss), readyS: round(readyS, 1), loopDelayP99Ms: loop.p99Ms }, valid: true };
@@ -70,7 +58,7 @@ async function measureLivegate(): Promise<BenchRow> {
 async function measureBare(): Promise<BenchRow> {
   const target = await startTarget('bare-socketio');
   try {
-    const rss = await settledRss(target.pid);
+    const rss = await settledRss(target.pid, { everyMs: 1000, maxReadings: quick ? 20 : 40 });
     log(`bare-socketio: idle RSS ${MiB(rss)} MiB`);
     return { impl: 'bare-socketio', metrics: { idleRssMiB: MiB(rss) }, valid: true };
   } finally {

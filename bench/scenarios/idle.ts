@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ClientWorker, sourceAddress } from '../lib/client-pool.ts';
-import { kernelSocketBytes, rssOf } from '../lib/proc.ts';
+import { kernelSocketBytes, settledRss } from '../lib/proc.ts';
 import { report, type BenchRow } from '../lib/result.ts';
 import { IMPLS, load, log, round, scenarioArgs, startTarget, token, type Impl } from '../lib/targets.ts';
 
@@ -31,18 +31,6 @@ const loadStart = load();
 function openFilesLimit(pid: number): number {
   const m = readFileSync(`/proc/${pid}/limits`, 'utf8').match(/Max open files\s+(\d+)/);
   return m ? Number(m[1]) : Infinity;
-}
-
-/** Waits until the server's RSS stops moving (start-up garbage, buffers being returned). */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssOf(pid);
-  for (let stable = 0, i = 0; stable < 3 && i < (quick ? 20 : 40); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    const now = rssOf(pid);
-    stable = Math.abs(now - last) < last * 0.005 ? stable + 1 : 0;
-    last = now;
-  }
-  return last;
 }
 
 async function measure(impl: Impl): Promise<BenchRow> {
@@ -64,14 +52,14 @@ async function measure(impl: Impl): Promise<BenchRow> {
       failed += results.reduce((n, r) => n + r.failed, 0);
       connected = to - failed;
     };
-    const idleRss = await settledRss(target.pid);
+    const idleRss = await settledRss(target.pid, { maxReadings: quick ? 20 : 40 });
     const tenth = Math.floor(CONNECTIONS / 10);
     await connectRange(0, tenth);
-    const rss1 = await settledRss(target.pid);
+    const rss1 = await settledRss(target.pid, { maxReadings: quick ? 20 : 40 });
     const k1 = kernelSocketBytes();
     await connectRange(tenth, CONNECTIONS);
     const connectS = (Date.now() - t0) / 1000;
-    const rss2 = await settledRss(target.pid);
+    const rss2 = await settledRss(target.pid, { maxReadings: quick ? 20 : 40 });
     const k2 = kernelSocketBytes();
     const n = CONNECTIONS - tenth - failed;
     const rssPerConn = (rss2 - rss1) / n;

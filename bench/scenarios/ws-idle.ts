@@ -8,7 +8,7 @@
  * Goal: /ws holds at least 0.8× the connections per GB of raw ws.
  */
 import { ClientWorker, sourceAddress } from '../lib/client-pool.ts';
-import { kernelSocketBytes, rssOf } from '../lib/proc.ts';
+import { kernelSocketBytes, settledRss } from '../lib/proc.ts';
 import { report, type BenchRow } from '../lib/result.ts';
 import { load, log, round, scenarioArgs, startTarget, token } from '../lib/targets.ts';
 import { PlainClients } from './plain-pool.ts';
@@ -21,17 +21,6 @@ const loadStart = load();
 
 const VARIANTS = ['raw-ws', 'livegate-ws', 'livegate-sse'] as const;
 type Variant = (typeof VARIANTS)[number];
-
-async function settledRss(pid: number): Promise<number> {
-  let last = rssOf(pid);
-  for (let stable = 0, i = 0; stable < 3 && i < (quick ? 20 : 40); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    const now = rssOf(pid);
-    stable = Math.abs(now - last) < last * 0.005 ? stable + 1 : 0;
-    last = now;
-  }
-  return last;
-}
 
 async function measure(variant: Variant): Promise<BenchRow> {
   const target = await startTarget(variant === 'raw-ws' ? 'raw-ws' : 'livegate', { env: { MAX_CONNECTIONS_PER_USER: '5' } });
@@ -46,10 +35,10 @@ async function measure(variant: Variant): Promise<BenchRow> {
     };
     const tenth = Math.floor(CONNECTIONS / 10);
     let failed = await open(0, tenth);
-    const rss1 = await settledRss(target.pid);
+    const rss1 = await settledRss(target.pid, { maxReadings: quick ? 20 : 40 });
     const k1 = kernelSocketBytes();
     failed += await open(tenth, CONNECTIONS);
-    const rss2 = await settledRss(target.pid);
+    const rss2 = await settledRss(target.pid, { maxReadings: quick ? 20 : 40 });
     const k2 = kernelSocketBytes();
     const n = CONNECTIONS - tenth - failed;
     const rssPerConn = (rss2 - rss1) / n;
