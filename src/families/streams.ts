@@ -17,7 +17,7 @@ export function attachStreams(ctx: FamilyContext): StreamsService | undefined {
     return undefined;
   }
   const streams = new StreamsService(ctx.db, ctx.clock, ctx.config.streams);
-  const durable = new DurableDelivery({ io: ctx.io, store: streams, crossNode: ctx.crossNode, metrics: ctx.metrics, log: ctx.log });
+  const durable = new DurableDelivery({ io: ctx.io, store: streams, crossNode: ctx.crossNode, once: ctx.delivery.once, metrics: ctx.metrics, log: ctx.log });
   ctx.delivery.useDurable(durable);
   ctx.onAuthenticated(durable.onAuthenticated);
   ctx.handle(streamsHandlers(durable));

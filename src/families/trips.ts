@@ -18,7 +18,7 @@ export function attachTrips(ctx: FamilyContext, positions: Positions): TripsFami
   const trips = createTripsModule({ db: ctx.db, geo: positions.geo, profiles: ctx.users, events, clock: ctx.clock, settings: config.trips, tracks: positions.tracks, log });
   ctx.handle(tripsHandlers({ trips: trips.service }));
   deliverTripEvents(events, ctx.delivery);
-  resendTripOffers({ events, sessions: ctx.sessions, io: ctx.io, trips: trips.service, metrics: ctx.metrics, log });
+  resendTripOffers({ events, sessions: ctx.sessions, io: ctx.io, once: ctx.delivery.once, trips: trips.service, metrics: ctx.metrics, log });
   registerTripsRoutes(ctx.http, { trips: trips.service, guard: ctx.guards.staff });
   ctx.lifecycle.add({ name: 'trip-sweeper', start: () => trips.sweeper.start(), stop: () => trips.sweeper.stop() });
   return { ...trips, events };

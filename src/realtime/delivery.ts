@@ -1,5 +1,6 @@
 import type { Metrics } from '../observability/metrics.ts';
 import { ADMIN_NAMESPACE } from './admin-namespace.ts';
+import { OncePerSocket } from './once-per-socket.ts';
 import { rooms, type LivegateServer, type OutArgs, type OutEvent } from './types.ts';
 
 /** Where durable emits go when streams are on (src/realtime/streams/durable-delivery.ts). */
@@ -14,6 +15,8 @@ export interface DurableSink {
  */
 export class Delivery {
   private sink: DurableSink | undefined;
+  /** Events that must reach a connection once however many paths carry them (durable delivery checks it per socket). */
+  readonly once = new OncePerSocket();
 
   constructor(
     private readonly io: LivegateServer,

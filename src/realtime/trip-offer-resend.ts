@@ -1,13 +1,16 @@
 import type { Logger } from '../core/logger.ts';
 import { newTripAvailable, type TripsEvents, type TripsService } from '../modules/trips/index.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { OncePerSocket } from './once-per-socket.ts';
 import type { SessionHook } from './sessions.ts';
 import { rooms, type LivegateServer } from './types.ts';
+import type { NewTripAvailablePayload } from '../protocol/index.ts';
 
 export interface OfferResendDeps {
   events: { on(type: 'trip.offer_resent', fn: (payload: TripsEvents['trip.offer_resent']) => void): void };
   sessions: { onAuthenticated(hook: SessionHook): void };
   io: LivegateServer;
+  once: OncePerSocket;
   trips: Pick<TripsService, 'pendingOffersFor'>;
   metrics: Metrics;
   log: Logger;
@@ -21,9 +24,12 @@ export interface OfferResendDeps {
  *   sockets of those drivers. Each node publishes it, so each shows it locally:
  *   one copy per socket, and no dependence on the Redis publish that was lost.
  * - A driver's socket that signs in is sent the driver's live, unanswered
- *   offers, read back from the database.
+ *   offers, read back from the database. An offer made while the socket
+ *   signs in may also reach it through the driver's durable stream: each
+ *   offer goes to a new connection once by these two paths (`once`).
  */
 export function resendTripOffers(d: OfferResendDeps): void {
+  d.once.register<NewTripAvailablePayload>('new_trip_available', (offer) => `${offer.tripId} ${offer.expiresAt}`);
   d.events.on('trip.offer_resent', ({ trip, passenger, driverIds, expiresAt }) => {
     d.io.local.to(driverIds.map(rooms.user)).emit('new_trip_available', newTripAvailable(trip, passenger, expiresAt));
     d.metrics.eventSent('new_trip_available');
@@ -37,7 +43,9 @@ function replayPendingOffers(d: OfferResendDeps): SessionHook {
     try {
       for (const { trip, passenger, expiresAt } of await d.trips.pendingOffersFor(socket.data.userId)) {
         if (!socket.connected) return;
-        socket.emit('new_trip_available', newTripAvailable(trip, passenger, expiresAt));
+        const offer = newTripAvailable(trip, passenger, expiresAt);
+        if (!d.once.admit(socket, 'new_trip_available', offer)) continue;
+        socket.emit('new_trip_available', offer);
         d.metrics.eventSent('new_trip_available');
       }
     } catch (err) {

@@ -5,12 +5,15 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ConnectOptions extends Partial<ManagerOptions & SocketOptions> {
   token?: string;
+  /** Called with the socket before any packet can arrive: listeners that must not miss what follows `authenticated` at once (a resume). */
+  listen?: (socket: Client) => void;
 }
 
 /** A real socket.io-client; resolves once connected (and, with a token, authenticated). */
 export function connect(url: string, opts: ConnectOptions = {}): Promise<Client> {
-  const { token, ...rest } = opts;
+  const { token, listen, ...rest } = opts;
   const socket: Client = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000, ...(token ? { auth: { token } } : {}), ...rest });
+  listen?.(socket);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('connect timeout')), 5000);
     const done = () => {

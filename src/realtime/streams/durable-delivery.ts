@@ -2,6 +2,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { StreamEntry } from '../../modules/streams/index.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { DurableSink } from '../delivery.ts';
+import type { OncePerSocket } from '../once-per-socket.ts';
 import { replyGate } from '../reply-gate.ts';
 import { rooms, type LivegateServer, type LivegateSocket } from '../types.ts';
 import { SocketCursor, type ResumeResult, type StreamSource } from './socket-cursor.ts';
@@ -32,7 +33,7 @@ export class DurableDelivery implements DurableSink {
   private readonly failures;
   private readonly replayed;
 
-  constructor(private readonly deps: { io: LivegateServer; store: StreamStore; crossNode: boolean; metrics: Metrics; log: Logger }) {
+  constructor(private readonly deps: { io: LivegateServer; store: StreamStore; crossNode: boolean; once: OncePerSocket; metrics: Metrics; log: Logger }) {
     this.failures = deps.metrics.counter('livegate_stream_append_failures_total', 'Durable events that could not be stored and went out transient (no _seq)');
     this.replayed = deps.metrics.counter('livegate_stream_replayed_total', 'Stored events sent again to resuming sockets or to fill gaps');
     deps.io.on('stream:deliver', (message) => this.deliverLocal(message));
@@ -116,6 +117,7 @@ export class DurableDelivery implements DurableSink {
 
   private emitEntry(socket: LivegateSocket, entry: StreamEntry): void {
     const { payload, seq } = entry;
+    if (!this.deps.once.admit(socket, entry.event, payload)) return;
     const target = socket as unknown as AnyEmit;
     // An object payload carries its position; the one array payload (`notifications:batch`) carries it as a second argument.
     if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) target.emit(entry.event, { ...payload, _seq: seq });
