@@ -6,9 +6,10 @@
  * they read `vehicleId` and `timestamp` by string search, so the generator
  * stays cheap next to the server it measures.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { LogHistogram } from './log-histogram.ts';
+import { wallNow } from './wall-clock.ts';
 
 export interface ClientSpec { token: string; address: string; subscribe?: string[] }
 export interface SenderSpec { client: number; vehicleId: string; latitude: number; longitude: number; phaseMs: number }
@@ -19,7 +20,7 @@ export type WorkerCommand =
   | { type: 'stats' }
   | { type: 'close' };
 
-const now = () => performance.timeOrigin + performance.now();
+const now = wallNow;
 const POSITION = '42["vehicle:location"';
 
 class Client {

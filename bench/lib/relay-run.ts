@@ -5,6 +5,7 @@
 import { signToken } from '../../src/auth/token-signer.ts';
 import { cpuSecondsOf, rssOf } from './proc.ts';
 import { WireClient } from './wire-client.ts';
+import { wallNow } from './wall-clock.ts';
 
 export interface RelayOptions {
   impl: string;
@@ -152,7 +153,7 @@ export async function runRelay(o: RelayOptions): Promise<RelayResult> {
     const onPosition = (event: string, payload: unknown) => {
       if (event !== 'driver_location_update') return;
       const due = Date.parse((payload as { timestamp: string }).timestamp);
-      const latency = performance.timeOrigin + performance.now() - due;
+      const latency = wallNow() - due;
       if (due >= windowStart && due < windowEnd) {
         if (receivedInWindow < latencies.length) latencies[receivedInWindow] = latency;
         receivedInWindow++;

@@ -15,6 +15,7 @@ import { cpuSecondsOf } from '../lib/proc.ts';
 import { report, type BenchRow } from '../lib/result.ts';
 import { spawnGateway } from '../lib/spawn-server.ts';
 import { load, log, round, scenarioArgs, SECRET, token } from '../lib/targets.ts';
+import { wallAt, wallNow } from '../lib/wall-clock.ts';
 
 const args = scenarioArgs();
 const { quick } = args;
@@ -50,7 +51,7 @@ async function measure(mode: 'durable' | 'transient', databaseUrl: string): Prom
         if (!measuring) return;
         received++;
         if (p._seq !== undefined) seqs++;
-        latencies.push(performance.timeOrigin + performance.now() - p.due);
+        latencies.push(wallNow() - p.due);
       });
       sockets.push(s);
     }
@@ -64,7 +65,7 @@ async function measure(mode: 'durable' | 'transient', databaseUrl: string): Prom
       const inFlight: Array<Promise<void>> = [];
       // One request per BATCH messages, each message stamped with the wall time it was due.
       const result = await openLoop(RATE, durationMs, (i, intendedMs) => {
-        pending.push({ to: { userId: `bench-${mode}-${i % USERS}` }, event: 'x-bench', data: { due: performance.timeOrigin + intendedMs } });
+        pending.push({ to: { userId: `bench-${mode}-${i % USERS}` }, event: 'x-bench', data: { due: wallAt(intendedMs) } });
         if (pending.length >= BATCH) {
           inFlight.push(post(pending));
           pending = [];

@@ -5,12 +5,12 @@
  * frames and the time from the payload's `timestamp` (set by the publisher
  * when it sent the request) to arrival. No JSON parsing of those frames.
  */
-import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { LogHistogram } from '../lib/log-histogram.ts';
+import { wallNow } from '../lib/wall-clock.ts';
 
 const FRAME = '42["ticket-purchased"';
-const now = () => performance.timeOrigin + performance.now();
+const now = wallNow;
 const latency = new LogHistogram();
 let received = 0;
 const sockets: WebSocket[] = [];
