@@ -6,6 +6,7 @@ import type { NotificationsModule } from '../modules/notifications/index.ts';
 import { chatHandlers } from '../realtime/chat/handlers.ts';
 import { deliverChatEvents } from '../realtime/chat/delivery.ts';
 import { TypingTracker } from '../realtime/chat/typing.ts';
+import type { LivegateSocket } from '../realtime/types.ts';
 import { unlimited } from '../state/rate-limiter.ts';
 import type { FamilyContext } from './context.ts';
 import type { TripsFamily } from './trips.ts';
@@ -25,7 +26,11 @@ export function attachChat(ctx: FamilyContext, deps: { trips: TripsFamily; notif
   const typing = new TypingTracker({ delivery: ctx.delivery });
   const typingLimiter = config.chat.typingRate ? ctx.shared.rateLimiters.create('rate:chat-typing', config.chat.typingRate) : unlimited;
   ctx.handle(chatHandlers({ ...chat, typing, typingLimiter, delivery: ctx.delivery }));
-  ctx.onAuthenticated((socket) => void socket.on('disconnect', () => typing.drop(socket.id)));
+  // One listener shared by every socket (`this` is the socket): no closure per connection.
+  const dropTyping = function (this: LivegateSocket) {
+    typing.drop(this.id);
+  };
+  ctx.onAuthenticated((socket) => void socket.on('disconnect', dropTyping));
   deliverChatEvents(events, ctx.delivery, ctx.io);
   registerChatRoutes(ctx.http, { ...chat, guard: ctx.guards.staff });
   ctx.lifecycle.add({ name: 'chat-typing', stop: () => typing.clear() });

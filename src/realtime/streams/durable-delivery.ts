@@ -71,9 +71,12 @@ export class DurableDelivery implements DurableSink {
     return result;
   }
 
-  /** Session hook: a socket that connected with `auth.lastSeq` gets what it missed. */
+  /**
+   * Session hook: a socket that connected with `auth.lastSeq` gets what it missed. Any other socket
+   * gets its cursor with its first durable event (an idle connection carries none).
+   */
   readonly onAuthenticated = (socket: LivegateSocket): void => {
-    this.cursorOf(socket);
+    if (handshakeLastSeq(socket.handshake.auth) !== undefined) this.cursorOf(socket);
   };
 
   private deliverLocal({ event, payload, seqs }: StreamMessage): void {
