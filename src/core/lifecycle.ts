@@ -7,6 +7,9 @@ export interface LifecycleEntry {
   stop?(): void | Promise<void>;
 }
 
+/** A stop still running after this long is named in the log (once): a shutdown that overruns its deadline says where it waits. */
+export const SLOW_STOP_MS = 5_000;
+
 /**
  * The one start/stop list of a node. Entries start in the order they were
  * added and stop in reverse, so what a family depends on (added earlier)
@@ -16,7 +19,7 @@ export interface LifecycleEntry {
 export class Lifecycle {
   private readonly entries: LifecycleEntry[] = [];
 
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger, private readonly slowStopMs = SLOW_STOP_MS) {}
 
   add(entry: LifecycleEntry): void {
     this.entries.push(entry);
@@ -28,10 +31,14 @@ export class Lifecycle {
 
   async stop(): Promise<void> {
     for (const entry of [...this.entries].reverse()) {
+      const startedAt = Date.now();
+      const slow = setTimeout(() => this.log.warn({ entry: entry.name, ms: Date.now() - startedAt }, 'stop still running'), this.slowStopMs).unref();
       try {
         await entry.stop?.();
       } catch (err) {
         this.log.error({ err, entry: entry.name }, 'stop failed');
+      } finally {
+        clearTimeout(slow);
       }
     }
   }
