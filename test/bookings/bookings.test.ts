@@ -75,7 +75,7 @@ describe('bookings over HTTP and booking rooms (seed 002)', () => {
     const done = (await create({ listingId: 'l', participants: ['bk-late'] })).body.booking;
     await patch(done.id, { status: 'cancelled' });
     const { socket } = await connectListening(server, 'bk-late', []);
-    await eventually(() => assert.ok(server.app.io.of('/').adapter.rooms.get(`booking:${open.id}`)?.has(socket.id!)));
+    await eventually(() => assert.ok(server.app.io.of('/').adapter.rooms.get(`booking:${open.id}`)?.has(socket.id!), 'server.app.io.of(\'/\').adapter.rooms.get(`booking:${open.id}`)?.has(socket.id!)'));
     assert.equal(server.app.io.of('/').adapter.rooms.get(`booking:${done.id}`)?.has(socket.id!) ?? false, false);
     const updated = next(socket, 'booking.updated');
     await patch(open.id, { status: 'confirmed' });

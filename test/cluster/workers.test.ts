@@ -32,7 +32,7 @@ describe('livegate start --workers 2 (sticky sessions, cluster adapter)', () => 
     url = `http://127.0.0.1:${port}`;
     cli = runCli(['start', '--workers', '2'], { NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, LOG_LEVEL: 'error', CONNECT_ATTEMPTS_PER_IP_PER_MIN: '0', SHUTDOWN_DRAIN_MS: '500' });
     primary = cli.proc;
-    await eventually(async () => assert.ok((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok), 60_000, 200).catch((err: unknown) => {
+    await eventually(async () => assert.ok((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok, '(await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok'), 60_000, 200).catch((err: unknown) => {
       throw new Error(`livegate start --workers 2 did not answer ${url}/healthz within 60 s: ${String(err)}\nstderr: ${cli!.stderr()}`);
     });
   });

@@ -31,7 +31,7 @@ describe('geofences: HTTP API and enter/exit without flapping', () => {
     const marker = `gf-marker-${Math.random().toString(36).slice(2, 10)}`;
     const seen = collect(fleetWatcher, 'vehicle:updated') as { vehicleId: string }[];
     await server.api('/api/vehicles', { body: { id: marker, plateNumber: marker.slice(-12) } });
-    await eventually(() => assert.ok(seen.some((e) => e.vehicleId === marker)));
+    await eventually(() => assert.ok(seen.some((e) => e.vehicleId === marker), 'seen.some((e) => e.vehicleId === marker)'));
   };
   const kinds = (filter: (c: Crossing) => boolean) => crossings.filter(filter).map((c) => c.kind);
 
@@ -111,7 +111,7 @@ describe('geofences: HTTP API and enter/exit without flapping', () => {
     }
     await settle();
     // The driver's vehicle is looked up off the fix's answer path: wait for the crossing, then check it was the only one.
-    await eventually(() => assert.ok(crossings.length > before));
+    await eventually(() => assert.ok(crossings.length > before, 'crossings.length > before'));
     await settle();
     const mine = crossings.slice(before);
     assert.deepEqual(mine.map((c) => [c.kind, c.name, c.driverId, c.vehicleId]), [['enter', 'Depot', 'gf-d2', 'gf-v2']]);

@@ -19,7 +19,7 @@ describe('vehicle:low-fuel: once per drop below VEHICLE_LOW_FUEL_PERCENT, re-arm
     const marker = `marker-${Math.random()}`;
     const seen = collect(admin, 'vehicle:updated') as { vehicleId: string }[];
     await server.api('/api/vehicles', { body: { id: marker, plateNumber: marker.slice(0, 20) } });
-    await eventually(() => assert.ok(seen.some((e) => e.vehicleId === marker)));
+    await eventually(() => assert.ok(seen.some((e) => e.vehicleId === marker), 'seen.some((e) => e.vehicleId === marker)'));
   };
 
   before(async () => {
@@ -85,7 +85,7 @@ describe('vehicle:low-fuel on PostgreSQL: concurrent reports on a connection poo
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => server.api('/api/vehicles/pg-1/telemetry', { body: { fuelLevel: 2 + (i % 10) } })));
     assert.ok(results.every((r) => r.status === 200));
     await server.api('/api/vehicles', { body: { id: 'pg-marker', plateNumber: 'PG-M' } });
-    await eventually(() => assert.ok(updates.some((u) => u.vehicleId === 'pg-marker')));
+    await eventually(() => assert.ok(updates.some((u) => u.vehicleId === 'pg-marker'), 'updates.some((u) => u.vehicleId === \'pg-marker\')'));
     assert.equal(alerts.length, 1);
   });
 });

@@ -1,4 +1,8 @@
-/** Retries `fn` until it stops throwing or the time is up (instead of sleeps). */
+/**
+ * Retries `fn` until it stops throwing or the time is up (instead of sleeps). Give every `assert.ok` in `fn` a message:
+ * without one, node:assert builds it by re-reading and parsing the test's source on each failed try,
+ * which on tsx-transformed files took the CPU for minutes (a geofence test hung CI that way).
+ */
 export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 3000, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -62,7 +62,7 @@ describe(`position emits are coalesced per driver (LOCATION_MIN_INTERVAL_MS=${IN
     let deliveredAt = performance.now();
     for (let i = 0; i < 3; i++) {
       // Real time must pass too: the interval is wall-clock, the fixes' timestamps are the test clock.
-      await eventually(() => assert.ok(performance.now() - deliveredAt >= INTERVAL_MS), 3 * INTERVAL_MS);
+      await eventually(() => assert.ok(performance.now() - deliveredAt >= INTERVAL_MS, 'performance.now() - deliveredAt >= INTERVAL_MS'), 3 * INTERVAL_MS);
       clock.advance(5_000);
       const payload = fix(clock, north(PICKUP, 300 - i * 20));
       sent.push(payload.timestamp);

@@ -109,7 +109,7 @@ describe('notifications, push and alerts across two nodes (shared Redis and Post
     const later = await unconnected(n2, 'cl-alert-late', 'admin');
     const replayed = collect(later, 'emergency_alert') as { id: string }[];
     later.connect();
-    await eventually(() => assert.ok(replayed.some((a) => a.id === raised.data.alertId)));
+    await eventually(() => assert.ok(replayed.some((a) => a.id === raised.data.alertId), 'replayed.some((a) => a.id === raised.data.alertId)'));
 
     const told = next(reporter, 'emergency_alert:acknowledged');
     assert.equal((await request(admin, 'emergency_alert:acknowledge', { alertId: raised.data.alertId })).success, true);

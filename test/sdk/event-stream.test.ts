@@ -42,7 +42,7 @@ test('the SSE fallback receives typed events over GET /events and resumes after 
   const resumed = connectEventStream({ url: server.url, token, lastSeq: position });
   streams.push(resumed);
   resumed.on('notification:new', (n) => again.push(n.message));
-  await eventually(() => assert.ok(again.includes('missed')), 15_000);
+  await eventually(() => assert.ok(again.includes('missed'), 'again.includes(\'missed\')'), 15_000);
   // Every notification exactly once across the two streams.
   await eventually(() => assert.equal(seen.length + again.length, sent), 5_000);
   assert.deepEqual(again.filter((m) => m === 'missed'), ['missed']);

@@ -57,7 +57,7 @@ describe('kill -9 of the node a client is on: it resumes on another node with la
       }
     })();
 
-    await eventually(() => assert.ok(seqsOf(seen).length >= 30), 20_000);
+    await eventually(() => assert.ok(seqsOf(seen).length >= 30, 'seqsOf(seen).length >= 30'), 20_000);
     await a.stop(); // SIGKILL
     await within(new Promise<void>((r) => (onA.c.connected ? onA.c.once('disconnect', () => r()) : r())), 10_000, 'the client to notice node A died');
     const seqs = seqsOf(seen);

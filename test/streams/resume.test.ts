@@ -29,7 +29,7 @@ describe('durable streams: _seq, resume with auth.lastSeq and stream:resume', ()
     const before = await server.app.db.query<{ n: string }>('SELECT count(*)::text AS n FROM stream_events');
     await request(c, 'join-event', 's-ev');
     await server.api('/api/publish', { body: { to: { eventId: 's-ev' }, event: 'x-room', data: { a: 1 } } });
-    await eventually(() => assert.ok(seen.some((s) => s.event === 'x-room')));
+    await eventually(() => assert.ok(seen.some((s) => s.event === 'x-room'), 'seen.some((s) => s.event === \'x-room\')'));
     assert.equal(seen.find((s) => s.event === 'x-room')!.seq, undefined);
     const afterCount = await server.app.db.query<{ n: string }>('SELECT count(*)::text AS n FROM stream_events');
     assert.equal(afterCount.rows[0]!.n, before.rows[0]!.n);
@@ -105,7 +105,7 @@ describe('durable streams: _seq, resume with auth.lastSeq and stream:resume', ()
       assert.deepEqual(durable.map((s) => s.seq).sort(), [1, 2]);
     });
     await server.app.notifications.service.markRead('s-notif', 'all');
-    await eventually(() => assert.ok(seen.some((s) => s.event === 'notification:count' && s.seq === undefined)));
+    await eventually(() => assert.ok(seen.some((s) => s.event === 'notification:count' && s.seq === undefined), 'seen.some((s) => s.event === \'notification:count\' && s.seq === undefined)'));
     seen.length = 0;
     const { seen: replayed } = await connect('s-notif', 0);
     await eventually(() => assert.deepEqual(seqsOf(replayed), [1, 2]));

@@ -93,7 +93,7 @@ describe('GET /ws: the event catalogue through the one router', () => {
     const c = await wsAs(server.url, await server.token('ws-alive', 'passenger'));
     let pings = 0;
     c.ws.on('ping', () => pings++);
-    await eventually(() => assert.ok(pings >= 3), 3000);
+    await eventually(() => assert.ok(pings >= 3, 'pings >= 3'), 3000);
     assert.equal(c.ws.readyState, WebSocket.OPEN);
     c.close();
   });
