@@ -73,11 +73,12 @@ describe('unanswered offers are sent again (manual clock, real sweeper tick)', (
     await eventually(() => assert.equal(driver.offers.length, 1));
     assert.equal(driver.offers[0]!.tripId, tripId);
     assert.equal(driver.offers[0]!.expiresAt, new Date(t0 + 120_000).toISOString());
-    // The offer is also in the driver's durable stream (stored while no socket was there). When its
-    // delivery reaches the new socket as well (a loaded machine), the connection still shows it once:
-    // a resume from the start brings the stored copy to this same socket now.
+    // The offer is also in the driver's durable stream. Usually it was stored before the socket came, and
+    // a resume from the start brings the stored copy to this same socket now; on a loaded machine its live
+    // delivery reached the new socket first (nothing to replay) and the sign-in copy was the one held back.
+    // Either way the connection shows the offer once.
     const resumed = await request<{ replayed: number }>(driver.socket, 'stream:resume', { seq: 0 });
-    assert.ok(resumed.success && resumed.data.replayed >= 1, JSON.stringify(resumed));
+    assert.ok(resumed.success, JSON.stringify(resumed));
     await request(driver.socket, 'ping');
     assert.equal(driver.offers.length, 1, 'an offer reaches a connection once by the sign-in replay and the stream');
     driver.socket.close();
