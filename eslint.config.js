@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   { files: ['src/config/**', 'test/**', 'scripts/**', 'bench/**', 'bin/**'], rules: { 'no-restricted-syntax': 'off' } },
+  // A retried assertion without a message makes node:assert re-read and parse the test's source on every failed
+  // try (minutes on tsx-transformed files: a CI hang, test/helpers/eventually.ts).
+  {
+    files: ['test/**'],
+    rules: { 'no-restricted-syntax': ['error', ...['assert.ok', 'assert'].map((fn) => ({
+      selector: `CallExpression[callee.name='eventually'] CallExpression${fn === 'assert' ? "[callee.name='assert']" : "[callee.object.name='assert'][callee.property.name='ok']"}[arguments.length=1]`,
+      message: `Give ${fn}(…) inside eventually() a message: without one, node:assert parses the test's source on every retry.`,
+    }))] },
+  },
   // Layers (docs/architecture.md): domain, state, storage and core know nothing about transports or composition;
   // the protocol imports nothing from the server; HTTP routes never reach into the socket layer.
   {

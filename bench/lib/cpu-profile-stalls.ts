@@ -11,15 +11,7 @@
  * other event of this thread was handled: what a latency percentile sees.
  */
 import { readFileSync } from 'node:fs';
-
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
-
-const label = (f: CallFrame) => {
-  const file = f.url.replace(/^.*\/(node_modules\/(?:@[^/]+\/)?[^/]+|src|bench)\//, '$1/').replace(/^file:\/\//, '');
-  return `${f.functionName || '(anonymous)'} ${file}${f.url ? `:${f.lineNumber + 1}` : ''}`;
-};
+import { frameLabel as label, type CallFrame, type Profile } from './cpu-profile-top.ts';
 
 export function stalls(file: string, minMs = 30) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -62,7 +54,7 @@ export function stalls(file: string, minMs = 30) {
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const [file, minMs = '30', n = '12', span] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('usage: node --import tsx bench/lib/cpu-profile-stalls.ts FILE.cpuprofile [MIN_MS] [N]\n');
+    process.stderr.write('usage: node --import tsx bench/lib/cpu-profile-stalls.ts FILE.cpuprofile [MIN_MS] [N] [FROM_S:TO_S]\n');
     process.exit(2);
   }
   const [fromS, toS] = span ? span.split(':').map(Number) : [0, Infinity];

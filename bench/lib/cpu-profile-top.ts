@@ -6,8 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+export interface CallFrame { functionName: string; url: string; lineNumber: number }
+export interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
+export interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+
+/** `name file:line`, the file relative to node_modules, src or bench. */
+export function frameLabel({ functionName, url, lineNumber }: CallFrame): string {
+  return `${functionName || '(anonymous)'} ${url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/')}:${lineNumber + 1}`;
+}
 
 /**
  * `busiestS`: only the samples of the busiest window of that many seconds
@@ -52,9 +58,8 @@ export function topSelf(file: string, n = 25, busiestS = 0, window?: { fromUs: n
   const fn = new Map<string, number>();
   const area = new Map<string, number>();
   for (const [id, us] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const short = url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/');
-    const key = `${functionName || '(anonymous)'} ${short}:${lineNumber + 1}`;
+    const { functionName, url } = byId.get(id)!.callFrame;
+    const key = frameLabel(byId.get(id)!.callFrame);
     fn.set(key, (fn.get(key) ?? 0) + us);
     const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (/\/src\/([^/]+\/[^/]+)/.exec(url)?.[1])
       ?? (url.startsWith('wasm://') ? 'wasm (PGlite)' : url.startsWith('node:') ? 'node core' : url ? 'other' : functionName || '(vm)');

@@ -31,8 +31,7 @@ export class Lifecycle {
 
   async stop(): Promise<void> {
     for (const entry of [...this.entries].reverse()) {
-      const startedAt = Date.now();
-      const slow = setTimeout(() => this.log.warn({ entry: entry.name, ms: Date.now() - startedAt }, 'stop still running'), this.slowStopMs).unref();
+      const slow = setTimeout(() => this.log.warn({ entry: entry.name, ms: this.slowStopMs }, 'stop still running'), this.slowStopMs).unref();
       try {
         await entry.stop?.();
       } catch (err) {

@@ -73,7 +73,7 @@ describe('livegate start --workers 2 (sticky sessions, cluster adapter)', () => 
       assert.ok(!now.includes(before[0]!), 'the dead worker is gone');
     }, 30_000, 100);
     await eventually(async () => {
-      for (let i = 0; i < 4; i++) assert.ok((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).ok);
+      for (let i = 0; i < 4; i++) assert.ok((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).ok, 'a worker answered /readyz with an error');
     }, 30_000, 200);
   });
 });

@@ -29,7 +29,7 @@ test('the SSE fallback receives typed events over GET /events and resumes after 
       sent += 1;
       await notify('sdk-sse', 'first');
     }
-    assert.ok(seen.includes('first'));
+    assert.ok(seen.includes('first'), `seen: ${seen.join()}`);
   }, 15_000, 500);
   stream.close();
   const position = stream.lastSeq;
